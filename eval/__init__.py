@@ -1,0 +1,1 @@
+"""The evaluation suite (the eval stage)."""

@@ -1,0 +1,44 @@
+"""The index stage: documents -> exact-offset chunks -> embeddings -> FAISS + SQLite on disk.
+
+import index
+report = index.build(["corpus/"], "/tmp/idx")
+with index.open("/tmp/idx") as idx:
+    for doc in idx.documents(): ...
+"""
+
+from .builder import build, remove
+from .errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    IndexStageError,
+    LoadError,
+    ModelNotFoundError,
+)
+from .reader import Index
+from .reader import open_index as open
+from .records import BuildReport, Chunk, Document, FailedFile, Page
+from .settings import IndexSettings, default_index_dir, rag_home
+
+__all__ = [
+    "BuildReport",
+    "Chunk",
+    "Document",
+    "FailedFile",
+    "Index",
+    "IndexCorruptError",
+    "IndexLockedError",
+    "IndexMismatchError",
+    "IndexNotFoundError",
+    "IndexSettings",
+    "IndexStageError",
+    "LoadError",
+    "ModelNotFoundError",
+    "Page",
+    "build",
+    "default_index_dir",
+    "open",
+    "rag_home",
+    "remove",
+]

@@ -1,0 +1,131 @@
+"""Opening a built index for reading: documents, chunks, dense and lexical search."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from .embedding import Embedder, canonical_name, load_embedder
+from .errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from .manifest import Manifest
+from .records import Chunk, Document
+from .settings import IndexSettings, default_index_dir
+from .snapshot import MANIFEST, STORE, VECTORS, current_snapshot
+from .sqlite_store import ChunkStore
+from .vectors import VectorStore
+
+
+def check_compatible(
+    manifest: Manifest, model: str, index_dir: Path, dimension: int | None = None
+) -> None:
+    """Refuse to mix vectors of two embedding models: their similarities mean nothing."""
+    model = canonical_name(model)
+    if model == manifest.embedding_model and dimension in (None, manifest.dimension):
+        return
+    asked = f"'{model}'" + (f" (dimension {dimension})" if dimension is not None else "")
+    raise IndexMismatchError(
+        f"The index at {index_dir} was built with embedding model '{manifest.embedding_model}' "
+        f"(dimension {manifest.dimension}), but {asked} is configured. Use the model it was "
+        f"built with, or rebuild it: rag index build PATH... --index-dir {index_dir} --rebuild"
+    )
+
+
+class Index:
+    """A read-only view of one published snapshot; later builds do not change it."""
+
+    def __init__(
+        self, index_dir: Path, manifest: Manifest, store: ChunkStore, vectors: VectorStore,
+        embedder: Embedder | None = None,
+    ) -> None:  # fmt: skip
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self._store = store
+        self._vectors = vectors
+        self._embedder = embedder
+
+    def documents(self) -> Iterator[Document]:
+        return self._store.documents()
+
+    def document(self, document_id: str) -> Document | None:
+        return self._store.document(document_id)
+
+    def chunks(self) -> Iterator[Chunk]:
+        return self._store.chunks()
+
+    def chunks_by_id(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        return self._store.chunks_by_id(ids)
+
+    def chunk_counts(self) -> dict[str, int]:
+        """Chunks per document id."""
+        return self._store.chunk_counts()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    @functools.cached_property
+    def embedder(self) -> Embedder:
+        """The model the index was built with, loaded on first use, its dimension checked."""
+        embedder = self._embedder or load_embedder(self.manifest.embedding_model)
+        check_compatible(self.manifest, embedder.name, self.index_dir, embedder.dimension)
+        return embedder
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.embedder.encode([text])[0])
+
+    def search_dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(chunk id, cosine similarity), best first."""
+        return self._vectors.search(vector, k)
+
+    def search_lexical(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score), best first."""
+        return self._store.search_bm25(query, k)
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        self.close()
+
+
+def open_index(
+    index_dir: str | Path | None = None,
+    settings: IndexSettings | None = None,
+    *,
+    embedder: Embedder | None = None,
+) -> Index:
+    """Open the live snapshot of an index.
+
+    With `settings` or `embedder` given, the index must have been built with that embedding
+    model (else `IndexMismatchError`); with neither, the model it records is used.
+    """
+    index_dir = Path(index_dir or default_index_dir()).expanduser().resolve()
+    snapshot = current_snapshot(index_dir)
+    if snapshot is None:
+        raise IndexNotFoundError(str(index_dir))
+    manifest = Manifest.read(snapshot / MANIFEST)
+    model = embedder.name if embedder else settings.embedding_model if settings else None
+    if model is not None:
+        check_compatible(manifest, model, index_dir)
+    try:
+        store = ChunkStore(snapshot / STORE, read_only=True)
+        vectors = VectorStore.load(snapshot / VECTORS)
+        count = store.chunk_count()
+    except Exception as exc:  # sqlite3/faiss errors on damaged files
+        raise IndexCorruptError(f"index at {index_dir} is damaged ({exc}); rebuild it") from exc
+    if count != len(vectors) or vectors.dimension != manifest.dimension:
+        store.close()
+        raise IndexCorruptError(
+            f"index at {index_dir} is inconsistent ({count} chunks, {len(vectors)} vectors); "
+            "rebuild it with --rebuild"
+        )
+    return Index(index_dir, manifest, store, vectors, embedder)

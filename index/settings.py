@@ -1,0 +1,45 @@
+"""Settings of the index stage: one validated object, unknown keys rejected."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def rag_home() -> Path:
+    """Where the assistant keeps its data: $RAG_HOME, else ~/.local/share/rag."""
+    env = os.environ.get("RAG_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "rag"
+
+
+def default_index_dir() -> Path:
+    return rag_home() / "index"
+
+
+class IndexSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="Sentence-transformers model name or local path used to embed chunks.",
+    )
+    chunk_tokens: int = Field(
+        200,
+        gt=16,
+        description="Largest chunk, in the embedding model's own tokens (special tokens "
+        "excluded); must leave room for them under the model's max sequence length.",
+    )
+    chunk_overlap: int = Field(
+        32, ge=0, description="Tokens shared by neighbouring chunks so no sentence is cut blind."
+    )
+    batch_size: int = Field(64, gt=0, description="Chunks per encoder batch.")
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> IndexSettings:
+        if self.chunk_overlap >= self.chunk_tokens:
+            raise ValueError("chunk_overlap must be smaller than chunk_tokens")
+        return self

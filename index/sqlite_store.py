@@ -1,0 +1,174 @@
+"""Documents, chunks and a BM25 lexical index (SQLite FTS5) in one SQLite file."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .records import Chunk, Document, Page
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    pages TEXT NOT NULL,          -- JSON [[number, start, end], ...]
+    content_hash TEXT NOT NULL
+);
+-- AUTOINCREMENT: a chunk id is never reused, so a stale FAISS id can never alias a new chunk.
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    page INTEGER
+);
+CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id, ordinal);
+-- External-content FTS5 table kept in step by triggers (the pattern in SQLite's FTS5 docs).
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+"""
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _row_to_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        id=row["id"],
+        document_id=row["document_id"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        page=row["page"],
+    )
+
+
+def _row_to_document(row: sqlite3.Row) -> Document:
+    pages = tuple(Page(*p) for p in json.loads(row["pages"]))
+    return Document(
+        id=row["id"],
+        source=row["source"],
+        path=row["path"],
+        title=row["title"],
+        text=row["text"],
+        pages=pages,
+        content_hash=row["content_hash"],
+    )
+
+
+class ChunkStore:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        # check_same_thread=False: the UI serves requests from worker threads; reads only.
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def commit(self) -> None:
+        self._db.commit()
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def documents(self) -> Iterator[Document]:
+        for row in self._db.execute("SELECT * FROM documents ORDER BY source, path"):
+            yield _row_to_document(row)
+
+    def document(self, document_id: str) -> Document | None:
+        row = self._db.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return _row_to_document(row) if row else None
+
+    def hashes_by_path(self) -> dict[str, str]:
+        rows = self._db.execute("SELECT path, content_hash FROM documents")
+        return {path: content_hash for path, content_hash in rows}
+
+    def chunk_counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT document_id, COUNT(*) FROM chunks GROUP BY document_id")
+        return {doc_id: n for doc_id, n in rows}
+
+    def add_document(
+        self, doc: Document, chunks: Iterable[tuple[str, int, int, int | None]]
+    ) -> list[int]:
+        """Insert a document and its chunks (text, start, end, page); returns the chunk ids."""
+        pages = json.dumps([[p.number, p.start, p.end] for p in doc.pages])
+        self._db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.path, doc.source, doc.title, doc.text, pages, doc.content_hash),
+        )
+        ids = []
+        for ordinal, (text, start, end, page) in enumerate(chunks):
+            cur = self._db.execute(
+                "INSERT INTO chunks (document_id, ordinal, text, start, end, page) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (doc.id, ordinal, text, start, end, page),
+            )
+            assert cur.lastrowid is not None
+            ids.append(cur.lastrowid)
+        return ids
+
+    def remove_document(self, path: str) -> list[int]:
+        """Delete the document at `path` with its chunks; returns the removed chunk ids."""
+        row = self._db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return []
+        ids = [
+            r[0] for r in self._db.execute("SELECT id FROM chunks WHERE document_id = ?", (row[0],))
+        ]
+        self._db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+        return ids
+
+    # -- chunks ------------------------------------------------------------------------------
+
+    def chunks(self) -> Iterator[Chunk]:
+        for row in self._db.execute("SELECT * FROM chunks ORDER BY document_id, ordinal"):
+            yield _row_to_chunk(row)
+
+    def chunks_by_id(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", ids)
+        return {row["id"]: _row_to_chunk(row) for row in rows}
+
+    def chunk_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+
+    def search_bm25(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Chunk ids ranked by BM25 for any of the query's words; higher score is better."""
+        words = {w.lower() for w in _WORD.findall(query)}
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in sorted(words))
+        rows = self._db.execute(
+            "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+            "ORDER BY bm25(chunks_fts) LIMIT ?",
+            (match, k),
+        )
+        # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
+        return [(rowid, -score) for rowid, score in rows]
+
+    def copy_to(self, path: Path) -> None:
+        """A consistent copy through SQLite's backup API."""
+        dest = sqlite3.connect(path)
+        with dest:
+            self._db.backup(dest)
+        dest.close()

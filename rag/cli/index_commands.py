@@ -1,0 +1,115 @@
+"""`rag index build | info | remove`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import index
+from index.builder import DEFAULT_WAIT_SECONDS
+
+_INDEX_DIR_HELP = (
+    "index folder (default: $RAG_HOME/index, RAG_HOME defaulting to ~/.local/share/rag)"
+)
+
+
+def register(commands: Any) -> None:
+    group = commands.add_parser("index", help="build, inspect and change the document index")
+    sub = group.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+
+    build = sub.add_parser("build", help="index files and folders (incremental)")
+    build.add_argument(
+        "paths", nargs="+", metavar="PATH", help=".txt .md .html .pdf files or folders"
+    )
+    build.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    build.add_argument("--json", action="store_true", help="print the build report as JSON")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    build.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    build.add_argument("--embedding-model", help="sentence-transformers model name or path")
+    build.add_argument(
+        "--wait", type=float, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+        help="how long to wait for another build of the same index (default %(default)s)",
+    )  # fmt: skip
+    build.set_defaults(run=_build)
+
+    info = sub.add_parser("info", help="what the index holds and how it was built")
+    info.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    info.add_argument("--json", action="store_true", help="print as JSON")
+    info.set_defaults(run=_info)
+
+    remove = sub.add_parser("remove", help="remove documents (path, folder or file name)")
+    remove.add_argument("paths", nargs="+", metavar="PATH")
+    remove.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    remove.add_argument("--json", action="store_true", help="print the report as JSON")
+    remove.set_defaults(run=_remove)
+
+
+def _print_report(report: index.BuildReport, as_json: bool, verb: str) -> int:
+    if as_json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(
+            f"{verb} {report.index_dir}: {report.added} added, {report.updated} updated, "
+            f"{report.removed} removed, {report.unchanged} unchanged; "
+            f"{report.chunks_embedded} chunks embedded in {report.seconds:.1f}s"
+        )
+        for failed in report.failed:
+            print(f"  skipped {failed.path}: {failed.reason}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    settings = index.IndexSettings(
+        **({"embedding_model": args.embedding_model} if args.embedding_model else {})
+    )
+    report = index.build(
+        args.paths, args.index_dir, settings=settings, rebuild=args.rebuild, wait=args.wait,
+        progress=not (args.quiet or args.json) and sys.stderr.isatty(),
+    )  # fmt: skip
+    return _print_report(report, args.json, "Indexed")
+
+
+def _remove(args: argparse.Namespace) -> int:
+    return _print_report(index.remove(args.paths, args.index_dir), args.json, "Updated")
+
+
+def info_dict(idx: index.Index) -> dict[str, Any]:
+    counts = idx.chunk_counts()
+    return {
+        "index_dir": str(idx.index_dir),
+        "documents": [
+            {
+                "source": doc.source,
+                "path": doc.path,
+                "pages": len(doc.pages) or None,
+                "chunks": counts.get(doc.id, 0),
+                "content_hash": doc.content_hash,
+            }
+            for doc in idx.documents()
+        ],
+        "chunks": len(idx),
+        "embedding_model": idx.manifest.embedding_model,
+        "dimension": idx.manifest.dimension,
+        "built_at": idx.manifest.built_at,
+        "created_at": idx.manifest.created_at,
+        "chunking": idx.manifest.chunking,
+        "tool_version": idx.manifest.tool_version,
+    }
+
+
+def _info(args: argparse.Namespace) -> int:
+    with index.open(args.index_dir) as idx:
+        data = info_dict(idx)
+    if args.json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Index {data['index_dir']} (built {data['built_at']})")
+    print(f"  embedding model {data['embedding_model']}, dimension {data['dimension']}")
+    print(f"  {len(data['documents'])} documents, {data['chunks']} chunks")
+    for doc in data["documents"]:
+        pages = f"{doc['pages']} pages, " if doc["pages"] else ""
+        print(f"  - {doc['source']}: {pages}{doc['chunks']} chunks  [{doc['content_hash'][:12]}]")
+    return 0

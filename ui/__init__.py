@@ -1,0 +1,1 @@
+"""The Gradio web app (the UI stage)."""
