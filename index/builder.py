@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from .chunking import Chunker
 from .embedding import Embedder, load_embedder
-from .errors import IndexMismatchError, IndexNotFoundError, LoadError
+from .errors import IndexMismatchError, IndexNotFoundError, IndexStageError, LoadError
 from .loaders import is_supported, load_bytes, read_bytes
 from .manifest import Manifest, now
 from .reader import check_compatible
@@ -112,12 +112,15 @@ def _embed(embedder: Embedder, texts: Sequence[str], batch: int, progress: bool)
 
 
 def _chunker(settings: IndexSettings, embedder: Embedder) -> Chunker:
-    return Chunker(
-        embedder.count_tokens,
-        chunk_tokens=settings.chunk_tokens,
-        chunk_overlap=settings.chunk_overlap,
-        max_tokens=embedder.max_tokens - 2,  # room for [CLS] and [SEP]
-    )
+    try:
+        return Chunker(
+            embedder.count_tokens,
+            chunk_tokens=settings.chunk_tokens,
+            chunk_overlap=settings.chunk_overlap,
+            max_tokens=embedder.max_tokens - 2,  # room for [CLS] and [SEP]
+        )
+    except ValueError as exc:
+        raise IndexStageError(f"{exc}: lower chunk_tokens for {embedder.name}") from exc
 
 
 def _chunking(settings: IndexSettings, embedder: Embedder) -> dict[str, object]:

@@ -21,6 +21,7 @@ from .records import Page
 log = logging.getLogger(__name__)
 
 PAGE_SEPARATOR = "\n\n"
+_PREFERRED_ON_TIE = ("cp1252", "latin_1", "iso8859_15")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +45,14 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise LoadError("binary file or unknown text encoding")
+    # Detection often ties several single-byte code pages exactly (French text is as coherent
+    # in cp1250 as in cp1252); on a tie prefer the most common legacy one, as browsers do.
+    best = matches[0]
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    best = next((m for m in tied if m.encoding in _PREFERRED_ON_TIE), best)
     log.info("decoded as %s by detection", best.encoding)
     return str(best)
 

