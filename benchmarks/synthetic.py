@@ -5,15 +5,52 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-_SUBJECTS = ["The model", "A transformer", "Gradient descent", "The benchmark", "Each layer",
-             "The optimizer", "A sparse autoencoder", "The dataset", "Scaling", "The embedding"]
-_VERBS = ["improves", "reduces", "explains", "predicts", "compresses", "measures", "limits",
-          "stabilizes", "reveals", "approximates"]
-_OBJECTS = ["the loss landscape", "out-of-distribution error", "tabular data", "long contexts",
-            "the attention pattern", "sample efficiency", "the training signal", "interpretability",
-            "the residual stream", "calibration"]
-_TAILS = ["in most settings", "when data is scarce", "at larger scale", "on held-out tasks",
-          "for reasons still debated", "according to recent work", "with a few caveats", ""]  # fmt: skip
+_SUBJECTS = [
+    "The model",
+    "A transformer",
+    "Gradient descent",
+    "The benchmark",
+    "Each layer",
+    "The optimizer",
+    "A sparse autoencoder",
+    "The dataset",
+    "Scaling",
+    "The embedding",
+]
+_VERBS = [
+    "improves",
+    "reduces",
+    "explains",
+    "predicts",
+    "compresses",
+    "measures",
+    "limits",
+    "stabilizes",
+    "reveals",
+    "approximates",
+]
+_OBJECTS = [
+    "the loss landscape",
+    "out-of-distribution error",
+    "tabular data",
+    "long contexts",
+    "the attention pattern",
+    "sample efficiency",
+    "the training signal",
+    "interpretability",
+    "the residual stream",
+    "calibration",
+]
+_TAILS = [
+    "in most settings",
+    "when data is scarce",
+    "at larger scale",
+    "on held-out tasks",
+    "for reasons still debated",
+    "according to recent work",
+    "with a few caveats",
+    "",
+]
 
 
 def sentence(rng: random.Random) -> str:

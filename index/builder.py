@@ -200,15 +200,18 @@ def build(
                 if old is not None:
                     check_compatible(old, embedder.name, index_dir, embedder.dimension)
                 chunker = _chunker(settings, embedder)
-            spans = [(doc.text[s.start : s.end], s.start, s.end, s.page)
-                     for s in chunker.spans(doc.text, doc.pages)]  # fmt: skip
+            spans = [
+                (doc.text[s.start : s.end], s.start, s.end, s.page)
+                for s in chunker.spans(doc.text, doc.pages)
+            ]
             prepared.append(_Prepared(doc, spans))
 
         seen = set(map(str, scan.files))
         vanished = [
-            p for p in old_hashes
+            p
+            for p in old_hashes
             if p not in seen and any(Path(p).is_relative_to(root) for root in scan.roots)
-        ]  # fmt: skip
+        ]
         updated = sum(1 for p in prepared if p.document.path in old_hashes)
         report = BuildReport(
             added=len(prepared) - updated,
@@ -257,9 +260,14 @@ def remove(
         if targets:
             _write(index_dir, previous, old, [], None, sorted(targets), None, old.chunking)
         report = BuildReport(
-            added=0, updated=0, removed=len(targets), unchanged=len(old.documents) - len(targets),
-            chunks_embedded=0, failed=tuple(failed), index_dir=str(index_dir),
-        )  # fmt: skip
+            added=0,
+            updated=0,
+            removed=len(targets),
+            unchanged=len(old.documents) - len(targets),
+            chunks_embedded=0,
+            failed=tuple(failed),
+            index_dir=str(index_dir),
+        )
         return _with_seconds(report, time.perf_counter() - started)
 
 

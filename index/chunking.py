@@ -71,9 +71,12 @@ class Chunker:
     def _split(
         self, text: str, splitter: RecursiveCharacterTextSplitter
     ) -> Iterator[tuple[int, int]]:
-        cursor = 0
+        prev_start, prev_end = -1, 0
         for piece in splitter.split_text(text):
-            start = text.find(piece, cursor)
+            # Each chunk starts after the previous one starts and ends no earlier than it ends.
+            # Searching from there finds the right occurrence unless the text repeats itself
+            # exactly; even then the offsets point at an identical slice of the text.
+            start = text.find(piece, max(prev_start + 1, prev_end - len(piece)))
             if start < 0:  # cannot happen with contiguous pieces; never emit a wrong offset
                 raise AssertionError(f"chunk not found in its text: {piece[:40]!r}")
             end = start + len(piece)
@@ -84,4 +87,4 @@ class Chunker:
                 yield from ((start + s, start + e) for s, e in self._split(piece, finer))
             else:
                 yield start, end
-            cursor = start + 1
+            prev_start, prev_end = start, end

@@ -144,9 +144,12 @@ class SentenceTransformerEmbedder:
         # verbose=False: the splitter measures whole documents too, which are longer than the
         # model's limit by design; the "sequence too long" warning would be noise here.
         encoded = self.model.tokenizer(
-            text, add_special_tokens=False, verbose=False,
-            return_attention_mask=False, return_token_type_ids=False,
-        )  # fmt: skip
+            text,
+            add_special_tokens=False,
+            verbose=False,
+            return_attention_mask=False,
+            return_token_type_ids=False,
+        )
         return len(encoded["input_ids"])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

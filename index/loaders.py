@@ -35,8 +35,11 @@ def decode(data: bytes) -> str:
     """Decode text bytes: BOMs and UTF-8 first, then by detection; binary data is refused."""
     if not data.strip():
         raise LoadError("empty file")
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     if b"\x00" in data[:8192]:

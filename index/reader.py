@@ -38,9 +38,13 @@ class Index:
     """A read-only view of one published snapshot; later builds do not change it."""
 
     def __init__(
-        self, index_dir: Path, manifest: Manifest, store: ChunkStore, vectors: VectorStore,
+        self,
+        index_dir: Path,
+        manifest: Manifest,
+        store: ChunkStore,
+        vectors: VectorStore,
         embedder: Embedder | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.index_dir = index_dir
         self.manifest = manifest
         self._store = store
@@ -91,9 +95,11 @@ class Index:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.close()
 
 

@@ -22,7 +22,9 @@ def minilm() -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Path:
+def corpus_index(
+    tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder
+) -> Path:
     """The bundled corpus, indexed once per test session. Tests must not change it."""
     index_dir = tmp_path_factory.mktemp("corpus-index")
     report = index.build([CORPUS], index_dir, embedder=minilm)
@@ -37,7 +39,9 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Path:
+def tiny_model(
+    tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder
+) -> Path:
     """A second, real sentence-transformers model (random 32-d BERT, MiniLM's tokenizer), made
     locally because no other model can be downloaded here. Used to test model mismatches."""
     from sentence_transformers import SentenceTransformer
@@ -47,9 +51,13 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransfo
     base = tmp_path_factory.mktemp("tiny-bert")
     tokenizer = AutoTokenizer.from_pretrained(str(minilm.path))
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1,
-        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512,
-    )  # fmt: skip
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=512,
+    )
     BertModel(config).save_pretrained(base)
     tokenizer.save_pretrained(base)
     model = SentenceTransformer(modules=[Transformer(str(base), max_seq_length=256), Pooling(32)])

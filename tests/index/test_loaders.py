@@ -14,7 +14,7 @@ def load(name: str, data: bytes):  # type: ignore[no-untyped-def]
 
 def test_plain_text_and_markdown() -> None:
     assert load("a.txt", b"Hello  world.\n").text == "Hello world."
-    md = load("notes.md", "# Title\n\nSome *markdown* text.".encode())
+    md = load("notes.md", b"# Title\n\nSome *markdown* text.")
     assert md.text == "# Title\n\nSome *markdown* text."
     assert md.title == "Title"
 

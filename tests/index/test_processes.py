@@ -28,9 +28,12 @@ RAG = [sys.executable, "-m", "rag.cli.main"]
 
 def rag(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*RAG, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*RAG, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         **kwargs,  # type: ignore[call-overload]
-    )  # fmt: skip
+    )
 
 
 def state(index_dir: Path) -> tuple[frozenset[str], int]:
@@ -83,8 +86,11 @@ def test_kill_9_at_any_moment_leaves_a_whole_index(
     extra = write_corpus(tmp_path / "extra", documents=12)
     # One uninterrupted run tells how long a build lasts; then kill at moments across it.
     started = time.monotonic()
-    subprocess.run([*RAG, "index", "build", CORPUS, extra, "--index-dir", tmp_path / "ref"],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [*RAG, "index", "build", CORPUS, extra, "--index-dir", tmp_path / "ref"],
+        check=True,
+        capture_output=True,
+    )
     duration = time.monotonic() - started
     new = state(tmp_path / "ref")
     for fraction in (0.3, 0.6, 0.8, 0.9, 0.95, 1.0):
@@ -129,16 +135,31 @@ def test_concurrent_builders_never_interleave(tmp_path: Path) -> None:
 def test_cli_build_info_and_remove(tmp_path: Path) -> None:
     out = tmp_path / "idx"
     env = {**os.environ, "RAG_HOME": str(tmp_path / "home")}
-    build = subprocess.run([*RAG, "index", "build", CORPUS, "--json"], env=env, capture_output=True,
-                           text=True, check=True)  # fmt: skip
+    build = subprocess.run(
+        [*RAG, "index", "build", CORPUS, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     report = json.loads(build.stdout)
-    assert set(report) >= {"added", "updated", "removed", "unchanged", "chunks_embedded", "failed",
-                           "seconds"}  # fmt: skip
+    assert set(report) >= {
+        "added",
+        "updated",
+        "removed",
+        "unchanged",
+        "chunks_embedded",
+        "failed",
+        "seconds",
+    }
     assert report["added"] == 4 and report["failed"] == []
     assert (tmp_path / "home" / "index" / "CURRENT").exists()  # RAG_HOME sets the default
 
-    info = json.loads(subprocess.run([*RAG, "index", "info", "--json"], env=env,
-                                     capture_output=True, text=True, check=True).stdout)  # fmt: skip
+    info = json.loads(
+        subprocess.run(
+            [*RAG, "index", "info", "--json"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert info["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
     assert info["dimension"] == 384 and len(info["documents"]) == 4
     assert {"source", "pages", "chunks", "content_hash"} <= set(info["documents"][0])
@@ -147,15 +168,22 @@ def test_cli_build_info_and_remove(tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "x.pdf").write_bytes(b"%PDF-1.4 junk")
-    partial = subprocess.run([*RAG, "index", "build", bad, "--index-dir", out], capture_output=True,
-                             text=True)  # fmt: skip
+    partial = subprocess.run(
+        [*RAG, "index", "build", bad, "--index-dir", out], capture_output=True, text=True
+    )
     assert partial.returncode == 1 and "corrupt PDF" in partial.stderr
 
-    missing = subprocess.run([*RAG, "index", "info", "--index-dir", tmp_path / "none"],
-                             capture_output=True, text=True)  # fmt: skip
+    missing = subprocess.run(
+        [*RAG, "index", "info", "--index-dir", tmp_path / "none"], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "rag index build" in missing.stderr
     assert "Traceback" not in missing.stderr
 
-    removed = subprocess.run([*RAG, "index", "remove", "000_91071b340f5492b7.txt", "--json"],
-                             env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    removed = subprocess.run(
+        [*RAG, "index", "remove", "000_91071b340f5492b7.txt", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(removed.stdout)["removed"] == 1
