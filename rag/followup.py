@@ -1,0 +1,73 @@
+"""Follow-up questions rewritten into standalone ones before retrieval.
+
+"Why not?" retrieves nothing useful; "Will deep learning be interpretable? Why not?" does.
+With an LLM the rewrite is the model's; without one, a rule: a question that leans on the
+conversation (a pronoun, or very short) is searched together with the previous question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .generation import Generator
+
+Message = dict[str, str]
+
+_ANAPHORA = {
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "he",
+    "she",
+    "him",
+    "her",
+    "his",
+    "there",
+    "such",
+    "one",
+    "ones",
+    "why",
+    "how",
+}
+_REWRITE_PROMPT = (
+    "Rewrite the last user question so that it can be understood without the conversation. "
+    "Reply with the rewritten question only."
+)
+
+
+def _last_user_question(history: Sequence[Message]) -> str | None:
+    return next((m["content"] for m in reversed(history) if m.get("role") == "user"), None)
+
+
+def needs_context(question: str) -> bool:
+    tokens = re.findall(r"[a-z']+", question.lower())
+    return len(tokens) <= 4 or any(t in _ANAPHORA for t in tokens)
+
+
+def rule_rewrite(question: str, history: Sequence[Message]) -> str:
+    previous = _last_user_question(history)
+    if previous and needs_context(question):
+        return f"{previous.strip()} {question.strip()}"
+    return question
+
+
+def llm_rewrite(question: str, history: Sequence[Message], generator: Generator) -> str:
+    if not _last_user_question(history) or not needs_context(question):
+        return question
+    turns = "\n".join(f"{m['role']}: {m['content']}" for m in history[-6:])
+    messages = [
+        {"role": "system", "content": _REWRITE_PROMPT},
+        {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"},
+    ]
+    rewritten = "".join(generator.stream_chat(messages, max_tokens=64, temperature=0.0)).strip()
+    # A model that rambles or returns nothing is not trusted with retrieval.
+    if not rewritten or len(rewritten) > 4 * len(question) + 200:
+        return rule_rewrite(question, history)
+    return rewritten.splitlines()[0]

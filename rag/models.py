@@ -1,0 +1,166 @@
+"""models.txt: which models the assistant uses, where they are, and fetching them.
+
+Downloads go through huggingface_hub (resumable, with a progress bar; `HF_ENDPOINT` chooses
+the server) into $RAG_HOME/models, and a file whose sha256 does not match is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast
+
+from index import rag_home
+from index.embedding import resolve_model
+
+from .errors import DownloadError, ModelMissingError
+
+Role = Literal["embedder", "llm", "reranker", "judge"]
+ROLES: tuple[Role, ...] = ("embedder", "llm", "reranker", "judge")
+PACKAGED_LIST = Path(__file__).with_name("models.txt")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    role: Role
+    repo: str
+    file: str | None  # None: the whole repository
+    revision: str
+    sha256: str | None
+    license: str
+
+
+def models_file() -> Path:
+    return Path(os.environ.get("RAG_MODELS_FILE") or PACKAGED_LIST)
+
+
+def models_dir() -> Path:
+    return rag_home() / "models"
+
+
+def read_models(path: Path | None = None) -> list[ModelSpec]:
+    path = path or models_file()
+    specs = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.split()
+        if len(fields) != 6 or fields[0] not in ROLES:
+            raise ValueError(
+                f"{path}:{number}: expected 'role repo file revision sha256 license' "
+                f"with role one of {', '.join(ROLES)}"
+            )
+        role, repo, file, revision, sha, licence = fields
+        specs.append(
+            ModelSpec(
+                role=cast(Role, role),
+                repo=repo,
+                file=None if file == "-" else file,
+                revision=revision,
+                sha256=None if sha == "-" else sha.lower(),
+                license=licence,
+            )
+        )
+    return specs
+
+
+def spec_for(role: Role, path: Path | None = None) -> ModelSpec | None:
+    return next((s for s in read_models(path) if s.role == role), None)
+
+
+def _repo_dir(spec: ModelSpec) -> Path:
+    return models_dir() / spec.repo.replace("/", "--")
+
+
+def local_path(spec: ModelSpec) -> Path | None:
+    """Where the model is on this machine, or None. Never touches the network."""
+    if spec.role == "embedder":
+        try:
+            return resolve_model(spec.repo, allow_download=False)
+        except Exception:
+            return None
+    if spec.file is not None:
+        path = models_dir() / spec.file
+        return path if path.is_file() and path.stat().st_size > 0 else None
+    folder = _repo_dir(spec)
+    if folder.is_dir() and any(folder.iterdir()):
+        return folder
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(spec.repo, revision=spec.revision, local_files_only=True))
+    except Exception:
+        return None
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+
+
+def download(spec: ModelSpec) -> Path:
+    """Fetch one model (with a progress bar) and check its sha256; return its local path."""
+    if _offline():
+        raise DownloadError(
+            f"Cannot download {spec.role} model {spec.repo}: HF_HUB_OFFLINE is set. "
+            + _by_hand(spec)
+        )
+    from huggingface_hub import hf_hub_download, snapshot_download
+
+    try:
+        if spec.file is None:
+            return Path(
+                snapshot_download(spec.repo, revision=spec.revision, local_dir=_repo_dir(spec))
+            )
+        path = Path(
+            hf_hub_download(spec.repo, spec.file, revision=spec.revision, local_dir=models_dir())
+        )
+    except Exception as exc:
+        raise DownloadError(
+            f"Could not download {spec.role} model {spec.repo} ({type(exc).__name__}: {exc}). "
+            "No network? " + _by_hand(spec)
+        ) from exc
+    if spec.sha256 is not None:
+        actual = sha256_of(path)
+        if actual != spec.sha256:
+            path.unlink()
+            raise DownloadError(
+                f"Checksum mismatch for {spec.file}: expected sha256 {spec.sha256}, got {actual}. "
+                "The file was deleted; nothing was installed."
+            )
+    return path
+
+
+def _by_hand(spec: ModelSpec) -> str:
+    where = models_dir() / spec.file if spec.file else _repo_dir(spec)
+    tail = " Until then the assistant answers in extractive mode." if spec.role == "llm" else ""
+    return f"To install it by hand, put it at {where}.{tail}"
+
+
+def find_llm(explicit: Path | None = None) -> Path | None:
+    """The GGUF to generate with: an explicit path, else the llm of models.txt if present."""
+    if explicit is not None:
+        if not Path(explicit).is_file():
+            raise ModelMissingError(f"No GGUF file at {explicit}.")
+        return Path(explicit)
+    spec = spec_for("llm")
+    return local_path(spec) if spec else None
+
+
+def llm_missing_message() -> str:
+    spec = spec_for("llm")
+    name = f"{spec.repo}/{spec.file}" if spec else "a GGUF model"
+    return (
+        f"No language model is installed ({name}). Get it with: rag models download llm "
+        "(about 1.1 GB), or pass a GGUF file with --model."
+    )

@@ -1,0 +1,97 @@
+"""What a question produces: hits, citations and the answer, as typed frozen records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from index import Chunk
+
+Mode = Literal["llm", "extractive", "abstained"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved passage. `score` is the fused (RRF) score; the others are per retriever."""
+
+    chunk: Chunk
+    source: str  # the document's file name
+    score: float
+    dense: float | None = None  # cosine similarity to the question
+    lexical: float | None = None  # BM25
+    rerank: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "chunk_id": self.chunk.id,
+            "document_id": self.chunk.document_id,
+            "source": self.source,
+            "page": self.chunk.page,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+            "text": self.chunk.text,
+            "score": self.score,
+            "dense": self.dense,
+            "lexical": self.lexical,
+            "rerank": self.rerank,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An inline marker [n] and the exact span of the corpus it points at.
+
+    `start`/`end` index the normalized text of the cited document (`index.Document.text`);
+    `quote == document.text[start:end]`. `verified` says the claim it backs is supported.
+    """
+
+    marker: int
+    source: str
+    document_id: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    verified: bool
+    support: float  # the claim-support score behind `verified`
+    claim: str  # the answer sentence this citation backs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "marker": self.marker,
+            "source": self.source,
+            "document_id": self.document_id,
+            "page": self.page,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "verified": self.verified,
+            "support": round(self.support, 4),
+            "claim": self.claim,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    text: str
+    mode: Mode
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    unsupported: tuple[str, ...] = ()  # answer sentences no cited passage supports
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds
+    notice: str = ""  # what the user should know about how this answer was made
+    question: str = ""  # the standalone question that was searched (after rewriting)
+    dropped_markers: tuple[int, ...] = ()  # [n] that pointed at no passage, removed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "mode": self.mode,
+            "citations": [c.to_dict() for c in self.citations],
+            "hits": [h.to_dict() for h in self.hits],
+            "unsupported": list(self.unsupported),
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+            "notice": self.notice,
+            "question": self.question,
+            "dropped_markers": list(self.dropped_markers),
+        }

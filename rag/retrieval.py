@@ -1,0 +1,111 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 (SQLite FTS5) fused by reciprocal rank fusion,
+overlapping passages of one document merged, optionally reranked by a cross-encoder."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from index import Chunk, Document, Index
+
+from .records import Hit
+from .settings import RetrievalSettings
+
+
+class Reranker(Protocol):
+    def scores(self, question: str, passages: Sequence[str]) -> list[float]: ...
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int) -> dict[int, float]:
+    """sum over rankings of 1 / (k + rank), rank from 1: robust to the retrievers' scales."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _overlap(a: Chunk, b: Chunk) -> bool:
+    return (
+        a.document_id == b.document_id
+        and a.page == b.page
+        and a.start <= b.end
+        and b.start <= a.end
+    )
+
+
+def _merged(kept: Hit, hit: Hit, document: Document) -> Hit:
+    start, end = min(kept.chunk.start, hit.chunk.start), max(kept.chunk.end, hit.chunk.end)
+    chunk = replace(kept.chunk, start=start, end=end, text=document.text[start:end])
+    return replace(
+        kept,
+        chunk=chunk,
+        score=max(kept.score, hit.score),
+        dense=_max(kept.dense, hit.dense),
+        lexical=_max(kept.lexical, hit.lexical),
+    )
+
+
+class Retriever:
+    def __init__(
+        self, idx: Index, settings: RetrievalSettings, reranker: Reranker | None = None
+    ) -> None:
+        self._index = idx
+        self._settings = settings
+        self._reranker = reranker
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - documents are immutable in a snapshot
+    def document(self, document_id: str) -> Document:
+        doc = self._index.document(document_id)
+        assert doc is not None, document_id
+        return doc
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        k = k or self._settings.k
+        n = max(self._settings.candidates, k)
+        dense = dict(self._index.search_dense(self._index.embed_query(question), n))
+        lexical = dict(self._index.search_lexical(question, n))
+        fused = reciprocal_rank_fusion([list(dense), list(lexical)], self._settings.rrf_k)
+        chunks = self._index.chunks_by_id(fused)
+        ranked = sorted(fused, key=lambda cid: -fused[cid])
+        hits = self._select(
+            [self._hit(chunks[c], fused[c], dense.get(c), lexical.get(c)) for c in ranked],
+            max(2 * k, 10) if self._reranker is not None and self._settings.rerank else k,
+        )
+        if self._reranker is not None and self._settings.rerank and hits:
+            pool = hits[: max(2 * k, 10)]
+            scores = self._reranker.scores(question, [h.chunk.text for h in pool])
+            hits = sorted(
+                (replace(h, rerank=s) for h, s in zip(pool, scores, strict=True)),
+                key=lambda h: -(h.rerank or 0.0),
+            )
+        return hits[:k]
+
+    def _hit(self, chunk: Chunk, score: float, dense: float | None, lexical: float | None) -> Hit:
+        return Hit(chunk, self.document(chunk.document_id).source, score, dense, lexical)
+
+    def _select(self, ranked: list[Hit], k: int) -> list[Hit]:
+        """The best `k` distinct passages. A hit overlapping one already chosen (same document
+        and page) is merged into it instead of taking a slot; an exact duplicate of another
+        document's text (a file indexed twice) is dropped. Text comes from the document, so
+        merged offsets stay exact."""
+        chosen: list[Hit] = []
+        seen_text: set[str] = set()
+        for hit in ranked:
+            if len(chosen) == k:
+                break
+            at = next((i for i, c in enumerate(chosen) if _overlap(c.chunk, hit.chunk)), None)
+            if at is not None:
+                chosen[at] = _merged(chosen[at], hit, self.document(hit.chunk.document_id))
+                continue
+            key = " ".join(hit.chunk.text.split()).lower()
+            if key not in seen_text:
+                seen_text.add(key)
+                chosen.append(hit)
+        return chosen
