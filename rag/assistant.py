@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -14,6 +15,7 @@ import index
 from index import Index
 
 from . import extractive, prompt
+from .abstention import evidence
 from .citations import claims, drop_invalid, normalize_markers
 from .errors import ModelMissingError, QuestionError
 from .followup import Message, llm_rewrite, rule_rewrite
@@ -25,6 +27,7 @@ from .settings import Settings
 from .support import SUPPORT_THRESHOLD, SupportScorer
 
 log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 AskMode = Literal["auto", "llm", "extractive"]
 
@@ -131,8 +134,7 @@ class Assistant:
         hits = self._retriever.retrieve(standalone, k)
         timings["retrieve_ms"] = _ms(tick)
 
-        best = max((h.dense for h in hits if h.dense is not None), default=-1.0)
-        if best < self.settings.abstention.min_similarity:
+        if evidence(standalone, hits) < self.settings.abstention.min_evidence:
             yield from self._finish(
                 Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits), question=standalone),
                 started,
@@ -248,6 +250,8 @@ class Assistant:
 
     def _cite(self, raw: str, hits: list[Hit], mode: Mode, question: str) -> Answer:
         """Check an answer's markers and score every cited claim against its passage."""
+        # Models can emit control characters; they never belong in an answer.
+        raw = _CONTROL.sub("", raw)
         text, dropped = drop_invalid(normalize_markers(raw), len(hits))
         citations: list[Citation] = []
         unsupported: list[str] = []

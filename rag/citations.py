@@ -76,7 +76,8 @@ def claims(text: str) -> list[Claim]:
         pending.append((sentence, [int(n) for n in MARKER.findall(sentence)]))
     out = []
     for sentence, numbers in pending:
-        bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", sentence)).strip()
+        bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", sentence))
+        bare = re.sub(r"\s{2,}", " ", bare).strip()
         if bare:
             out.append(Claim(bare, tuple(dict.fromkeys(numbers))))
     return out

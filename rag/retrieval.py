@@ -52,6 +52,22 @@ def _merged(kept: Hit, hit: Hit, document: Document) -> Hit:
     )
 
 
+def _absorb(chosen: list[Hit], at: int, document: Document) -> list[Hit]:
+    """A passage grown by a merge may now touch other chosen ones: merge those into it."""
+    target, rest = chosen[at], [c for i, c in enumerate(chosen) if i != at]
+    grown = True
+    while grown:
+        grown = False
+        for other in rest:
+            if _overlap(target.chunk, other.chunk):
+                target = _merged(target, other, document)
+                rest.remove(other)
+                grown = True
+                break
+    kept = {id(c) for c in rest}
+    return [target if i == at else c for i, c in enumerate(chosen) if i == at or id(c) in kept]
+
+
 class Retriever:
     def __init__(
         self, idx: Index, settings: RetrievalSettings, reranker: Reranker | None = None
@@ -102,7 +118,9 @@ class Retriever:
                 break
             at = next((i for i, c in enumerate(chosen) if _overlap(c.chunk, hit.chunk)), None)
             if at is not None:
-                chosen[at] = _merged(chosen[at], hit, self.document(hit.chunk.document_id))
+                document = self.document(hit.chunk.document_id)
+                chosen[at] = _merged(chosen[at], hit, document)
+                chosen = _absorb(chosen, at, document)
                 continue
             key = " ".join(hit.chunk.text.split()).lower()
             if key not in seen_text:

@@ -39,11 +39,11 @@ class GenerationSettings(BaseModel):
 
 class AbstentionSettings(BaseModel):
     model_config = _STRICT
-    min_similarity: float = Field(
-        0.17,
-        description="Abstain when no passage's cosine similarity to the question reaches this. "
-        "Calibrated on the eval set's (un)answerable questions: "
-        "benchmarks/calibrate_abstention.py.",
+    min_evidence: float = Field(
+        0.48,
+        description="Abstain when the retrieved passages' evidence (best cosine + 0.5 x best "
+        "share of question words, rag/abstention.py) is below this. Calibrated on the eval "
+        "set's answerable vs unanswerable questions: benchmarks/calibrate_abstention.py.",
     )
 
 

@@ -64,3 +64,20 @@ def tiny_model(
     out = tmp_path_factory.mktemp("tiny-st")
     model.save(str(out))
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real GGUF with random weights (see tests/tiny_gguf.py): llama.cpp runs it for real."""
+    from .tiny_gguf import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny-random.gguf")
+
+
+@pytest.fixture(scope="session")
+def assistant(corpus_index: Path):  # type: ignore[no-untyped-def]
+    """An extractive assistant over the bundled corpus (no GGUF: the offline default)."""
+    from rag import Assistant, Settings
+    from rag.settings import GenerationSettings
+
+    return Assistant.open(corpus_index, Settings(generation=GenerationSettings(mode="extractive")))

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from index import IndexStageError
 
-from . import index_commands
+from ..errors import RagError
+from . import ask_commands, index_commands, models_commands
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -21,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     index_commands.register(commands)
+    ask_commands.register(commands)
+    models_commands.register(commands)
     return parser
 
 
@@ -33,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args))
-    except IndexStageError as exc:
+    except (IndexStageError, RagError) as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

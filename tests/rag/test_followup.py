@@ -1,0 +1,18 @@
+from rag.followup import needs_context, rule_rewrite
+
+HISTORY = [
+    {"role": "user", "content": "Will deep learning be interpretable?"},
+    {"role": "assistant", "content": "Unlikely to be fully interpretable [1]."},
+]
+
+
+def test_a_follow_up_is_searched_with_the_question_it_follows() -> None:
+    assert rule_rewrite("Why not?", HISTORY) == "Will deep learning be interpretable? Why not?"
+    assert rule_rewrite("What are its limits?", HISTORY).startswith("Will deep learning")
+
+
+def test_a_standalone_question_is_left_alone() -> None:
+    question = "What factors enabled deep learning to take off in the 2010s?"
+    assert not needs_context(question)
+    assert rule_rewrite(question, HISTORY) == question
+    assert rule_rewrite("Why not?", []) == "Why not?"
