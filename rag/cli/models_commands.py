@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from typing import Any
 
 from ..models import ROLES, download, local_path, models_file, read_models
@@ -27,29 +28,25 @@ def register(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    rows = []
-    for spec in read_models():
-        path = local_path(spec)
-        rows.append(
+    specs = read_models()
+    paths = [local_path(spec) for spec in specs]
+    if args.json:
+        rows = [
             {
-                "role": spec.role,
-                "repo": spec.repo,
-                "file": spec.file,
-                "revision": spec.revision,
-                "sha256": spec.sha256,
-                "license": spec.license,
+                **asdict(spec),
                 "status": "installed" if path else "missing",
                 "path": str(path) if path else None,
             }
-        )
-    if args.json:
+            for spec, path in zip(specs, paths, strict=True)
+        ]
         print(json.dumps({"models_file": str(models_file()), "models": rows}, indent=2))
         return 0
     print(f"models file: {models_file()}")
-    for row in rows:
-        name = row["repo"] + (f"/{row['file']}" if row["file"] else "")
-        where = row["path"] or f"not installed: rag models download {row['role']}"
-        print(f"  {row['role']:<9} {row['status']:<9} {name} ({row['license']})\n  {'':<9} {where}")
+    for spec, path in zip(specs, paths, strict=True):
+        name = spec.repo + (f"/{spec.file}" if spec.file else "")
+        status = "installed" if path else "missing"
+        where = path or f"not installed: rag models download {spec.role}"
+        print(f"  {spec.role:<9} {status:<9} {name} ({spec.license})\n  {'':<9} {where}")
     return 0
 
 
