@@ -17,7 +17,7 @@ from index import Index
 from . import extractive, prompt
 from .abstention import evidence
 from .citations import claims, drop_invalid, normalize_markers
-from .errors import ModelMissingError, QuestionError
+from .errors import ModelMissingError, QuestionError, RagError
 from .followup import Message, llm_rewrite, rule_rewrite
 from .generation import TEMPLATE_SLACK, Generator, LlamaGenerator
 from .models import find_llm, llm_missing_message, local_path, spec_for
@@ -204,6 +204,12 @@ class Assistant:
         gen = self.settings.generation
         budget = self.generator.n_ctx - gen.max_answer_tokens - TEMPLATE_SLACK
         kept = prompt.fit(question, hits, self.generator.count_tokens, budget)
+        if not kept:
+            raise RagError(
+                f"The model's context window ({self.generator.n_ctx} tokens) cannot hold the "
+                f"instructions, the question and one passage with {gen.max_answer_tokens} tokens "
+                "left for the answer. Raise generation.n_ctx or lower max_answer_tokens."
+            )
         if len(kept) < len(hits):
             log.info("context budget: %d of %d passages fit", len(kept), len(hits))
         return kept
