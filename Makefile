@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(VENV)/bin/rag index build corpus/
-	$(VENV)/bin/rag index info
+	$(VENV)/bin/rag chat
 
 lint: install
 	$(VENV)/bin/ruff check .
