@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
+import numpy as np
+
 from index import Chunk, Document, Index
 
 from .records import Hit
@@ -82,10 +84,14 @@ class Retriever:
         assert doc is not None, document_id
         return doc
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - a question asked again costs no encode
+    def _query_vector(self, question: str) -> np.ndarray:
+        return self._index.embed_query(question)
+
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         k = k or self._settings.k
         n = max(self._settings.candidates, k)
-        dense = dict(self._index.search_dense(self._index.embed_query(question), n))
+        dense = dict(self._index.search_dense(self._query_vector(question), n))
         lexical = dict(self._index.search_lexical(question, n))
         fused = reciprocal_rank_fusion([list(dense), list(lexical)], self._settings.rrf_k)
         chunks = self._index.chunks_by_id(fused)

@@ -1,0 +1,82 @@
+"""Metric functions: pure, small, and checked by hand in tests/eval/test_metrics.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+def first_relevant_rank(relevant: Sequence[bool]) -> int | None:
+    """1-based rank of the first relevant result, or None."""
+    return next((i for i, r in enumerate(relevant, start=1) if r), None)
+
+
+def recall_at_k(ranks: Sequence[int | None], k: int) -> float:
+    """Share of questions whose first relevant passage is within the top k."""
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float:
+    return sum(1 / r for r in ranks if r is not None) / len(ranks) if ranks else 0.0
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class Abstention:
+    precision: float | None  # of the abstentions, how many were on unanswerable questions
+    recall: float | None  # of the unanswerable questions, how many were abstained on
+    false_rate: float | None  # of the answerable questions, how many were abstained on
+
+
+def abstention(answerable: Sequence[bool], abstained: Sequence[bool]) -> Abstention:
+    pairs = list(zip(answerable, abstained, strict=True))
+    true_pos = sum(1 for a, x in pairs if x and not a)
+    predicted = sum(1 for _, x in pairs if x)
+    unanswerable = sum(1 for a, _ in pairs if not a)
+    answerable_n = len(pairs) - unanswerable
+    false_abstentions = sum(1 for a, x in pairs if x and a)
+    return Abstention(
+        precision=true_pos / predicted if predicted else None,
+        recall=true_pos / unanswerable if unanswerable else None,
+        false_rate=false_abstentions / answerable_n if answerable_n else None,
+    )
+
+
+def auroc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """Area under the ROC curve: the chance a random positive (label 1) outscores a random
+    negative, ties counting half (the Mann-Whitney statistic)."""
+    positives = [s for s, y in zip(scores, labels, strict=True) if y == 1]
+    negatives = [s for s, y in zip(scores, labels, strict=True) if y == 0]
+    if not positives or not negatives:
+        raise ValueError("AUROC needs both labels")
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    """Positive = unfaithful (label 1), as in the judge datasets."""
+
+    tp: int
+    fp: int
+    tn: int
+    fn: int
+
+    @property
+    def balanced_accuracy(self) -> float:
+        tpr = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        tnr = self.tn / (self.tn + self.fp) if self.tn + self.fp else 0.0
+        return (tpr + tnr) / 2
+
+
+def confusion(predicted: Sequence[int], labels: Sequence[int]) -> Confusion:
+    pairs = list(zip(predicted, labels, strict=True))
+    return Confusion(
+        tp=sum(1 for p, y in pairs if p == 1 and y == 1),
+        fp=sum(1 for p, y in pairs if p == 1 and y == 0),
+        tn=sum(1 for p, y in pairs if p == 0 and y == 0),
+        fn=sum(1 for p, y in pairs if p == 0 and y == 1),
+    )

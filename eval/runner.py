@@ -1,0 +1,223 @@
+"""Run a QA dataset through the real Assistant and score every answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from tqdm import tqdm
+
+from rag import Answer, Assistant, Settings
+from rag.citations import MARKER, claims
+from rag.settings import GenerationSettings
+from rag.support import content_stems
+
+from . import metrics
+from .datasets import DEFAULT_QA, DatasetError, QARow, load_qa
+from .judges import Judge, make_judge
+
+RECALL_KS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    text: str
+    markers: tuple[int, ...]
+    support: float  # judge's score against the cited passages together (0 if none cited)
+    supported: bool
+    cited_supporting: int  # how many of its citations support it on their own
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    id: str
+    question: str
+    answerable: bool
+    mode: str
+    answer: str
+    citations: tuple[dict[str, Any], ...]
+    claims: tuple[ClaimResult, ...]
+    first_relevant_rank: int | None  # retrieval: rank of the first passage holding a gold quote
+    faithfulness: float | None  # None when nothing was claimed (abstained)
+    citation_precision: float | None
+    citation_recall: float | None
+    correctness: float | None
+    ms: float
+
+    @property
+    def abstained(self) -> bool:
+        return self.mode == "abstained"
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    dataset: str
+    judge: str
+    mode: str
+    k: int
+    questions: tuple[QuestionResult, ...]
+    metrics: dict[str, float | None]
+    recall_curve: dict[int, float]
+    timings: dict[str, float]
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["recall_curve"] = {str(k): v for k, v in self.recall_curve.items()}
+        return data
+
+
+def _holds(text: str, quote: str) -> bool:
+    return " ".join(quote.split()) in " ".join(text.split())
+
+
+def _first_relevant(assistant: Assistant, row: QARow) -> int | None:
+    hits = assistant.retrieve(row.question, max(RECALL_KS))
+    return metrics.first_relevant_rank(
+        [
+            any(h.source == g.source and _holds(h.chunk.text, g.quote) for g in row.gold)
+            for h in hits
+        ]
+    )
+
+
+def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
+    passages = [h.chunk.text for h in answer.hits]
+    out = []
+    for claim in claims(answer.text):
+        cited = [passages[n - 1] for n in claim.markers if 1 <= n <= len(passages)]
+        # Faithfulness: the cited passages together; citation quality: each one alone.
+        support = judge.support(claim.text, ["\n\n".join(cited)]) if cited else 0.0
+        alone = sum(judge.support(claim.text, [p]) >= judge.threshold for p in cited)
+        out.append(
+            ClaimResult(claim.text, claim.markers, support, support >= judge.threshold, int(alone))
+        )
+    return out
+
+
+def _correctness(answer: Answer, row: QARow, assistant: Assistant) -> float | None:
+    """Semantic similarity to the reference (or gold quotes) with the embedder, averaged with
+    the share of the reference's key terms the answer contains."""
+    if not row.answerable or answer.mode == "abstained":
+        return None
+    reference = row.reference or " ".join(g.quote for g in row.gold)
+    text = MARKER.sub("", answer.text)
+    a, b = assistant.index.embedder.encode([text, reference])
+    terms = content_stems(reference)
+    coverage = len(terms & content_stems(text)) / len(terms) if terms else 1.0
+    return (max(float(a @ b), 0.0) + coverage) / 2
+
+
+def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResult:
+    started = time.perf_counter()
+    answer = assistant.ask(row.question)
+    results = _claims(answer, judge) if answer.mode != "abstained" else []
+    citations = sum(len(c.markers) for c in results)
+    return QuestionResult(
+        id=row.id,
+        question=row.question,
+        answerable=row.answerable,
+        mode=answer.mode,
+        answer=answer.text,
+        citations=tuple(c.to_dict() for c in answer.citations),
+        claims=tuple(results),
+        first_relevant_rank=_first_relevant(assistant, row) if row.answerable else None,
+        faithfulness=metrics.mean([float(c.supported) for c in results]),
+        citation_precision=sum(c.cited_supporting for c in results) / citations
+        if citations
+        else None,
+        citation_recall=metrics.mean([float(c.cited_supporting > 0) for c in results]),
+        correctness=_correctness(answer, row, assistant),
+        ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def summarize(
+    results: Sequence[QuestionResult], k: int
+) -> tuple[dict[str, float | None], dict[int, float]]:
+    answerable = [r for r in results if r.answerable]
+    ranks = [r.first_relevant_rank for r in answerable]
+    curve = {n: metrics.recall_at_k(ranks, n) for n in RECALL_KS}
+    all_claims = [c for r in results for c in r.claims]
+    faithfulness = metrics.mean([float(c.supported) for c in all_claims])
+    cited = sum(len(c.markers) for c in all_claims)
+    abstain = metrics.abstention([r.answerable for r in results], [r.abstained for r in results])
+    out: dict[str, float | None] = {f"recall@{n}": curve[n] for n in (1, 3, 5, 10)}
+    out |= {
+        f"recall@{k}": curve.get(k, metrics.recall_at_k(ranks, k)),
+        "mrr": metrics.mean_reciprocal_rank(ranks),
+        "faithfulness": faithfulness,
+        "hallucination_rate": None if faithfulness is None else 1 - faithfulness,
+        "faithfulness_per_answer": metrics.mean(
+            [r.faithfulness for r in results if r.faithfulness is not None]
+        ),
+        "citation_precision": sum(c.cited_supporting for c in all_claims) / cited
+        if cited
+        else None,
+        "citation_recall": metrics.mean([float(c.cited_supporting > 0) for c in all_claims]),
+        "abstention_precision": abstain.precision,
+        "abstention_recall": abstain.recall,
+        "false_abstention_rate": abstain.false_rate,
+        "correctness": metrics.mean([r.correctness for r in results if r.correctness is not None]),
+        "claims": float(len(all_claims)),
+        "questions": float(len(results)),
+    }
+    return out, curve
+
+
+def _check_sources(assistant: Assistant, rows: Sequence[QARow]) -> None:
+    indexed = {d.source for d in assistant.index.documents()}
+    missing = sorted({g.source for r in rows for g in r.gold} - indexed)
+    if missing:
+        raise DatasetError(
+            f"the index at {assistant.index.index_dir} lacks documents the dataset cites: "
+            f"{', '.join(missing)}. Index them first: rag index build corpus/"
+        )
+
+
+def run_eval(
+    dataset: str | Path = DEFAULT_QA,
+    *,
+    assistant: Assistant | None = None,
+    index_dir: str | Path | None = None,
+    mode: Literal["auto", "llm", "extractive"] = "auto",
+    judge: str | Judge = "minilm",
+    k: int = 5,
+    progress: bool = False,
+) -> EvalReport:
+    """Answer every question of `dataset` with the real assistant and score the answers."""
+    rows = load_qa(Path(dataset))
+    if assistant is None:
+        settings = Settings(generation=GenerationSettings(mode=mode))
+        assistant = Assistant.open(index_dir, settings)
+        assistant = Assistant(
+            assistant.index,
+            settings.model_copy(
+                update={"retrieval": settings.retrieval.model_copy(update={"k": k})}
+            ),
+            assistant.generator,
+        )
+    _check_sources(assistant, rows)
+    chosen = make_judge(judge, assistant) if isinstance(judge, str) else judge
+    started = time.perf_counter()
+    results = [
+        evaluate_row(assistant, row, chosen)
+        for row in tqdm(rows, desc="Evaluating", unit="question", disable=not progress)
+    ]
+    seconds = time.perf_counter() - started
+    summary, curve = summarize(results, k)
+    used = "llm" if assistant.llm_available and mode != "extractive" else "extractive"
+    return EvalReport(
+        dataset=str(dataset),
+        judge=chosen.name,
+        mode=used,
+        k=k,
+        questions=tuple(results),
+        metrics=summary,
+        recall_curve=curve,
+        timings={"total_seconds": seconds, "per_question_ms": seconds * 1000 / len(rows)},
+    )
