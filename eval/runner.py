@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from rag import Answer, Assistant, Settings
 from rag.citations import MARKER, claims
-from rag.settings import GenerationSettings
+from rag.settings import GenerationSettings, RetrievalSettings
 from rag.support import content_stems
 
 from . import metrics
@@ -164,6 +164,7 @@ def summarize(
         "false_abstention_rate": abstain.false_rate,
         "correctness": metrics.mean([r.correctness for r in results if r.correctness is not None]),
         "claims": float(len(all_claims)),
+        "judge_threshold": None,
         "questions": float(len(results)),
     }
     return out, curve
@@ -192,15 +193,10 @@ def run_eval(
     """Answer every question of `dataset` with the real assistant and score the answers."""
     rows = load_qa(Path(dataset))
     if assistant is None:
-        settings = Settings(generation=GenerationSettings(mode=mode))
-        assistant = Assistant.open(index_dir, settings)
-        assistant = Assistant(
-            assistant.index,
-            settings.model_copy(
-                update={"retrieval": settings.retrieval.model_copy(update={"k": k})}
-            ),
-            assistant.generator,
+        settings = Settings(
+            retrieval=RetrievalSettings(k=k), generation=GenerationSettings(mode=mode)
         )
+        assistant = Assistant.open(index_dir, settings)
     _check_sources(assistant, rows)
     chosen = make_judge(judge, assistant) if isinstance(judge, str) else judge
     started = time.perf_counter()
@@ -210,6 +206,7 @@ def run_eval(
     ]
     seconds = time.perf_counter() - started
     summary, curve = summarize(results, k)
+    summary["judge_threshold"] = chosen.threshold
     used = "llm" if assistant.llm_available and mode != "extractive" else "extractive"
     return EvalReport(
         dataset=str(dataset),

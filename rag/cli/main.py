@@ -7,10 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from eval.datasets import DatasetError
 from index import IndexStageError
 
 from ..errors import RagError
-from . import ask_commands, index_commands, models_commands
+from . import ask_commands, eval_commands, index_commands, models_commands
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     index_commands.register(commands)
     ask_commands.register(commands)
     models_commands.register(commands)
+    eval_commands.register(commands)
     return parser
 
 
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args))
-    except (IndexStageError, RagError) as exc:
+    except (IndexStageError, RagError, DatasetError) as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

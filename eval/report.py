@@ -1,0 +1,130 @@
+"""report.json and a self-contained report.html (plots inlined as PNG data URIs)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+from .runner import EvalReport
+
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
+h1{font-size:1.5em}table{border-collapse:collapse;width:100%;margin:1em 0}
+td,th{border:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
+th{background:#f4f4f4}.ok{color:#176117;font-weight:600}.bad{color:#a11;font-weight:600}
+.mode{font-size:.85em;padding:.1em .4em;border-radius:3px;background:#eef}
+.plots img{max-width:48%;margin-right:1%}.plots img:first-child{max-width:100%;display:block}
+q{font-style:italic;color:#444}.num{text-align:right}
+"""
+
+
+def _png(figure: object) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
+    plt.close(figure)  # type: ignore[arg-type]
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def plots(report: EvalReport) -> dict[str, str]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    out = {}
+    fig, ax = plt.subplots(figsize=(12, 3.2))
+    ids = [q.id for q in report.questions]
+    values = [q.faithfulness if q.faithfulness is not None else 0.0 for q in report.questions]
+    colors = [
+        "#bbb" if q.faithfulness is None else "#2a7" if v >= 0.999 else "#d84"
+        for q, v in zip(report.questions, values, strict=True)
+    ]
+    ax.bar(range(len(ids)), values, color=colors)
+    ax.set_xticks(range(len(ids)), ids, rotation=90, fontsize=6)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("faithfulness")
+    ax.set_title("Faithfulness per question (grey: abstained)")
+    out["faithfulness"] = _png(fig)
+
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
+    ks = sorted(report.recall_curve)
+    ax.plot(ks, [report.recall_curve[k] for k in ks], marker="o")
+    ax.set_xlabel("k")
+    ax.set_ylabel("recall@k")
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Retrieval recall@k")
+    out["recall"] = _png(fig)
+
+    fig, ax = plt.subplots(figsize=(4.5, 3.2))
+    scores = [c.support for q in report.questions for c in q.claims]
+    ax.hist(scores, bins=20, range=(0, 1), color="#57a")
+    threshold = next((t for t in [report.metrics.get("judge_threshold")] if t is not None), None)
+    if threshold is not None:
+        ax.axvline(threshold, color="#a11", linestyle="--", label="threshold")
+        ax.legend()
+    ax.set_xlabel(f"support ({report.judge} judge)")
+    ax.set_ylabel("claims")
+    ax.set_title("Judge scores of answer claims")
+    out["judge"] = _png(fig)
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def render_html(report: EvalReport) -> str:
+    e = html.escape
+    images = plots(report)
+    metric_rows = "".join(
+        f"<tr><th>{e(k)}</th><td class=num>{_fmt(v)}</td></tr>" for k, v in report.metrics.items()
+    )
+    rows = []
+    for q in report.questions:
+        cites = "".join(
+            f"<li>[{c['marker']}] {e(c['source'])}"
+            f"{'' if c['page'] is None else ', p. ' + str(c['page'])} "
+            f"<span class={'ok' if c['verified'] else 'bad'}>"
+            f"{'verified' if c['verified'] else 'unsupported'}</span> <q>{e(c['quote'])}</q></li>"
+            for c in q.citations
+        )
+        unsupported = "".join(
+            f"<li>{e(c.text)} <small>({c.support:.2f})</small></li>"
+            for c in q.claims
+            if not c.supported
+        )
+        rows.append(
+            f"<tr><td>{e(q.id)}</td><td>{e(q.question)}"
+            f"{'' if q.answerable else ' <small>(unanswerable)</small>'}</td>"
+            f"<td><span class=mode>{e(q.mode)}</span> {e(q.answer)}</td><td><ul>{cites}</ul></td>"
+            f"<td><ul>{unsupported}</ul></td><td class=num>{_fmt(q.faithfulness)}</td>"
+            f"<td class=num>{q.first_relevant_rank or '-'}</td><td class=num>{q.ms:.0f}</td></tr>"
+        )
+    return f"""<!doctype html><html><head><meta charset=utf-8><title>RAG eval report</title>
+<style>{_CSS}</style></head><body>
+<h1>Eval report</h1>
+<p>Dataset <code>{e(report.dataset)}</code> · mode <b>{e(report.mode)}</b>
+· judge <b>{e(report.judge)}</b> · k={report.k}
+· {len(report.questions)} questions in {report.timings["total_seconds"]:.1f} s
+({report.timings["per_question_ms"]:.0f} ms per question) · {e(report.created_at)}</p>
+<div class=plots><img alt="faithfulness per question" src="{images["faithfulness"]}">
+<img alt="recall at k" src="{images["recall"]}">
+<img alt="judge scores" src="{images["judge"]}"></div>
+<h2>Metrics</h2><table>{metric_rows}</table>
+<h2>Questions</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th>
+<th>unsupported claims</th><th>faithfulness</th><th>gold rank</th><th>ms</th></tr>
+{"".join(rows)}</table></body></html>"""
+
+
+def write_report(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out / "report.json", out / "report.html"
+    json_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    html_path.write_text(render_html(report), encoding="utf-8")
+    return json_path, html_path

@@ -1,0 +1,124 @@
+"""`rag eval` (run the eval suite) and `rag eval judge` (validate a judge)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+_METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
+
+
+def register(commands: Any) -> None:
+    from eval.datasets import DEFAULT_JUDGE, DEFAULT_QA
+    from eval.judges import JUDGES
+
+    run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
+    run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
+    run.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
+    run.add_argument("--judge", choices=JUDGES, default="minilm")
+    run.add_argument("--k", type=int, default=5, help="passages per answer (default 5)")
+    run.add_argument("--out", type=Path, help="write report.json and report.html here")
+    run.add_argument(
+        "--fail-under", nargs="+", default=[], metavar="METRIC=VALUE", help=_METRIC_HELP
+    )
+    run.add_argument("--json", action="store_true", help="print the report as JSON")
+    run.add_argument("--index-dir", type=Path, help="index folder (default: $RAG_HOME/index)")
+    run.set_defaults(run=_run)
+    sub = run.add_subparsers(dest="eval_command", metavar="[judge]")
+    judge = sub.add_parser(
+        "judge", help="score labeled (context, answer) pairs: how good is a judge?"
+    )
+    judge.add_argument("file", type=Path, nargs="?", default=DEFAULT_JUDGE)
+    judge.add_argument("--judge", dest="judge_name", choices=JUDGES, default="minilm")
+    judge.add_argument("--json", dest="judge_json", action="store_true")
+    judge.add_argument("--index-dir", dest="judge_index_dir", type=Path)
+    judge.set_defaults(run=_judge)
+
+
+def _thresholds(specs: list[str]) -> dict[str, float]:
+    out = {}
+    for spec in specs:
+        name, sep, value = spec.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise SystemExit(f"rag: error: --fail-under wants METRIC=VALUE, got {spec!r}")
+    return out
+
+
+def _run(args: argparse.Namespace) -> int:
+    from eval import run_eval, write_report
+
+    bars = _thresholds(args.fail_under)
+    report = run_eval(
+        args.dataset,
+        index_dir=args.index_dir,
+        mode=args.mode,
+        judge=args.judge,
+        k=args.k,
+        progress=not args.json and sys.stderr.isatty(),
+    )
+    unknown = sorted(set(bars) - set(report.metrics))
+    if unknown:
+        print(
+            f"rag: error: unknown metric(s) {', '.join(unknown)}; known: "
+            f"{', '.join(report.metrics)}",
+            file=sys.stderr,
+        )
+        return 2
+    if args.out:
+        json_path, html_path = write_report(report, args.out)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(
+            f"{len(report.questions)} questions, mode {report.mode}, judge {report.judge}, "
+            f"{report.timings['total_seconds']:.1f} s ({report.timings['per_question_ms']:.0f} "
+            "ms per question)"
+        )
+        for name, value in report.metrics.items():
+            print(f"  {name:<24} {'n/a' if value is None else f'{value:.3f}'}")
+        if args.out:
+            print(f"wrote {json_path} and {html_path}")
+    failed = False
+    for name, bar in bars.items():
+        value = report.metrics[name]
+        if value is None or value < bar:
+            shown = "n/a" if value is None else f"{value:.3f}"
+            print(f"rag: below the bar: {name} = {shown} < {bar}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+def _judge(args: argparse.Namespace) -> int:
+    from eval.datasets import load_judge
+    from eval.judge_validation import validate_judge
+    from eval.judges import Judge, OverlapJudge, make_judge
+
+    rows = load_judge(args.file)
+    judge: Judge
+    if args.judge_name == "overlap":
+        judge = OverlapJudge()
+    else:
+        from rag import Assistant
+
+        judge = make_judge(args.judge_name, Assistant.open(args.judge_index_dir))
+    result = validate_judge(judge, rows)
+    if args.judge_json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return 0
+    c = result.confusion
+    print(f"judge {result.judge} on {result.rows} labeled pairs ({args.file})")
+    print(f"  AUROC              {result.auroc:.3f}")
+    print(f"  balanced accuracy  {result.balanced_accuracy:.3f} at threshold {result.threshold}")
+    print("  confusion (positive = unfaithful):")
+    print(f"    predicted unfaithful: {c.tp} unfaithful, {c.fp} faithful")
+    print(f"    predicted faithful:   {c.fn} unfaithful, {c.tn} faithful")
+    for kind, value in result.by_kind.items():
+        print(f"  AUROC on {kind:<22} {value:.3f}")
+    return 0

@@ -1,0 +1,54 @@
+import json
+from pathlib import Path
+
+import pytest
+
+import index
+from eval.datasets import DEFAULT_JUDGE, DEFAULT_QA, DatasetError, load_judge, load_qa
+
+from ..conftest import CORPUS
+
+
+def test_qa_dataset_shape() -> None:
+    rows = load_qa(DEFAULT_QA)
+    assert len(rows) >= 40 and len({r.id for r in rows}) == len(rows)
+    unanswerable = [r for r in rows if not r.answerable]
+    assert len(unanswerable) >= 8 and all(not r.gold for r in unanswerable)
+    assert any("instruction" in r.question.lower() for r in unanswerable)  # injection attempts
+    assert {g.source for r in rows for g in r.gold} == {p.name for p in CORPUS.iterdir()}
+
+
+def test_every_gold_quote_is_verbatim_in_its_document(corpus_index: Path) -> None:
+    texts = {d.source: d.text for d in index.open(corpus_index).documents()}
+    for row in load_qa(DEFAULT_QA):
+        for gold in row.gold:
+            assert gold.quote in texts[gold.source], (row.id, gold.quote)
+
+
+def test_judge_dataset_shape() -> None:
+    rows = load_judge(DEFAULT_JUDGE)
+    assert len(rows) >= 60
+    assert {r.label for r in rows} == {0, 1}
+    assert {
+        "negation",
+        "number",
+        "swapped entity",
+        "wrong attribution",
+        "unsupported addition",
+        "paraphrase",
+    } <= {r.kind for r in rows}
+
+
+def test_bad_dataset_files_get_clear_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "question": "q", "answerable": true, "gold": []}\nnot json\n')
+    with pytest.raises(DatasetError, match=r"bad.jsonl:2: not JSON"):
+        load_qa(bad)
+    bad.write_text(json.dumps({"context": "c", "answer": "a", "label": 7}) + "\n")
+    with pytest.raises(DatasetError, match="label must be 0"):
+        load_judge(bad)
+    with pytest.raises(DatasetError, match="cannot read"):
+        load_qa(tmp_path / "missing.jsonl")
+    (tmp_path / "empty.jsonl").write_text("")
+    with pytest.raises(DatasetError, match="empty"):
+        load_qa(tmp_path / "empty.jsonl")

@@ -1,0 +1,158 @@
+"""The eval suite on the real assistant: it must see hallucination when there is some."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+import index
+from eval import EvalReport, run_eval, write_report
+from eval.datasets import DEFAULT_QA
+from rag import Assistant, Settings
+from rag.settings import GenerationSettings
+
+RAG = [sys.executable, "-m", "rag.cli.main"]
+
+
+def _settings(mode: str, **generation: object) -> Settings:
+    return Settings(generation=GenerationSettings(mode=mode, **generation))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def extractive_report(corpus_index: Path) -> EvalReport:
+    return run_eval(assistant=Assistant.open(corpus_index, _settings("extractive")))
+
+
+def test_extractive_mode_is_faithful(extractive_report: EvalReport) -> None:
+    m = extractive_report.metrics
+    assert extractive_report.mode == "extractive" and extractive_report.judge == "minilm"
+    assert m["faithfulness"] is not None and m["faithfulness"] >= 0.95
+    assert m["recall@5"] is not None and m["recall@5"] >= 0.9
+    assert m["abstention_recall"] == 1.0 and m["false_abstention_rate"] == 0.0
+    assert m["citation_precision"] is not None and m["citation_precision"] >= 0.95
+    assert extractive_report.timings["per_question_ms"] > 0
+
+
+class HallucinatingGenerator:
+    """A deliberately unfaithful 'model': it takes the faithful extractive answer and corrupts
+    every sentence: changes its numbers, negates its verb, credits a made-up source. The
+    [n] markers stay, so each false claim still cites a real passage."""
+
+    name = "hallucinator"
+    n_ctx = 100_000
+
+    def __init__(self, faithful: Assistant) -> None:
+        self._faithful = faithful
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    @staticmethod
+    def corrupt(sentence: str) -> str:
+        sentence = re.sub(r"\d+", lambda m: str(int(m.group()) + 7), sentence)
+        sentence, n = re.subn(
+            r"\b(is|are|was|were|can|will|do|does)\b", r"\1 not", sentence, count=1
+        )
+        if not n:
+            sentence = "It is not true that " + sentence[:1].lower() + sentence[1:]
+        return sentence.rstrip(". ") + ", as a 2031 Microsoft study proved."
+
+    def stream_chat(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        question = messages[-1]["content"].rsplit("Question: ", 1)[-1]
+        answer = self._faithful.ask(question)
+        for citation in answer.citations:
+            yield f"{self.corrupt(citation.quote)} [{citation.marker}] "
+
+
+def test_a_hallucinating_generator_scores_clearly_lower(
+    corpus_index: Path, extractive_report: EvalReport
+) -> None:
+    faithful = Assistant.open(corpus_index, _settings("extractive"))
+    liar = Assistant(index.open(corpus_index), _settings("llm"), HallucinatingGenerator(faithful))
+    report = run_eval(assistant=liar)
+    assert report.mode == "llm"
+    lied, honest = report.metrics["faithfulness"], extractive_report.metrics["faithfulness"]
+    assert lied is not None and honest is not None
+    assert lied <= honest - 0.5, (lied, honest)
+    assert (
+        report.metrics["hallucination_rate"] is not None
+        and report.metrics["hallucination_rate"] >= 0.5
+    )
+    # Retrieval and abstention do not depend on the generator.
+    assert report.metrics["recall@5"] == extractive_report.metrics["recall@5"]
+
+
+@pytest.mark.slow
+def test_a_random_weight_model_through_llama_cpp_is_caught(
+    tmp_path: Path, corpus_index: Path, tiny_gguf: Path
+) -> None:
+    rows = [line for line in DEFAULT_QA.read_text().splitlines() if line.strip()]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("\n".join(rows[:8] + rows[-2:]) + "\n")
+    settings = _settings("llm", model_path=tiny_gguf, max_answer_tokens=48, n_ctx=4096)
+    report = run_eval(subset, assistant=Assistant.open(corpus_index, settings))
+    assert report.mode == "llm"
+    faithfulness = report.metrics["faithfulness"]
+    assert faithfulness is not None and faithfulness <= 0.1  # near zero: noise is not supported
+    assert report.metrics["claims"] and report.metrics["claims"] > 0
+
+
+def test_reports_are_written_with_plots(tmp_path: Path, extractive_report: EvalReport) -> None:
+    json_path, html_path = write_report(extractive_report, tmp_path / "run1")
+    data = json.loads(json_path.read_text())
+    assert data["metrics"]["faithfulness"] == extractive_report.metrics["faithfulness"]
+    assert len(data["questions"]) == len(extractive_report.questions)
+    page = html_path.read_text()
+    assert page.count('src="data:image/png;base64,') == 3
+    assert "minilm" in page and "q01" in page and "verified" in page
+
+
+@pytest.mark.slow
+def test_cli_eval_writes_reports_and_gates(tmp_path: Path, corpus_index: Path) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    base = [*RAG, "eval", "--index-dir", str(corpus_index), "--mode", "extractive"]
+    ok = subprocess.run(
+        [*base, "--out", str(tmp_path / "r"), "--json", "--fail-under", "faithfulness=0.9"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["metrics"]["faithfulness"] >= 0.9
+    assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "r" / "report.json").exists()
+    gate = subprocess.run(
+        [*base, "--fail-under", "faithfulness=1.01", "recall@5=0.1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert gate.returncode == 1 and "below the bar: faithfulness" in gate.stderr
+    assert "recall@5" not in gate.stderr.split("below the bar")[-1]
+    unknown = subprocess.run(
+        [*base, "--fail-under", "accuracy=0.5"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert unknown.returncode == 2 and "unknown metric" in unknown.stderr
+    judge = subprocess.run(
+        [*RAG, "eval", "judge", "--json", "--index-dir", str(corpus_index)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    result = json.loads(judge.stdout)
+    assert result["auroc"] >= 0.85 and result["judge"] == "minilm" and len(result["scores"]) >= 60
