@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 # The local CPU build of torch; an unpinned torch would pull several GB of CUDA packages.
 TORCH  ?= torch==2.13.0
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint browser clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,14 +18,19 @@ install: $(STAMP)
 
 run: install
 	$(VENV)/bin/rag index build corpus/
-	$(VENV)/bin/rag chat
+	$(VENV)/bin/rag serve
+
+# The browser test drives Debian's chromium (browsers cannot be downloaded by Playwright here).
+browser:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint
+test: lint browser
 	$(PY) -m pytest
 
 clean:

@@ -144,7 +144,7 @@ class Assistant:
 
         tick = time.perf_counter()
         if use == "extractive":
-            answer = self._extractive(standalone, hits, mode)
+            answer = self._extractive(standalone, hits)
             yield answer.text
             timings["answer_ms"] = _ms(tick)
             yield from self._finish(answer, started, timings, stream_text=False)
@@ -214,7 +214,7 @@ class Assistant:
             log.info("context budget: %d of %d passages fit", len(kept), len(hits))
         return kept
 
-    def _extractive(self, question: str, hits: list[Hit], asked: AskMode | None) -> Answer:
+    def _extractive(self, question: str, hits: list[Hit]) -> Answer:
         quotes = extractive.best_sentences(
             question,
             hits,
@@ -239,11 +239,7 @@ class Assistant:
                     claim=q.text,
                 )
             )
-        notice = (
-            NOTICE_EXTRACTIVE
-            if (asked or self.settings.generation.mode) == "extractive"
-            else NOTICE_NO_LLM
-        )
+        notice = NOTICE_NO_LLM if self.generator is None else NOTICE_EXTRACTIVE
         return Answer(
             text=extractive.render(quotes),
             mode="extractive",

@@ -11,7 +11,7 @@ from eval.datasets import DatasetError
 from index import IndexStageError
 
 from ..errors import RagError
-from . import ask_commands, eval_commands, index_commands, models_commands
+from . import ask_commands, eval_commands, index_commands, models_commands, serve_commands
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask_commands.register(commands)
     models_commands.register(commands)
     eval_commands.register(commands)
+    serve_commands.register(commands)
     return parser
 
 

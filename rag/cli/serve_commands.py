@@ -1,0 +1,37 @@
+"""`rag serve`: the web app."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+from typing import Any
+
+from index import rag_home
+
+
+def register(commands: Any) -> None:
+    serve = commands.add_parser("serve", help="the web app (chat, sources, documents)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; set RAG_UI_PASSWORD elsewhere)",
+    )
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--index-dir", type=Path, help="index folder (default: $RAG_HOME/index)")
+    serve.add_argument("--data-dir", type=Path, help="where uploads go (default: $RAG_HOME)")
+    serve.set_defaults(run=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from index import default_index_dir
+    from ui import AssistantService, serve
+
+    logging.getLogger("ui").setLevel(logging.INFO)
+    service = AssistantService(
+        Path(args.index_dir or default_index_dir()), Path(args.data_dir or rag_home())
+    )
+    service.warm_up()
+    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C to stop)")
+    serve(service, args.host, args.port)
+    return 0

@@ -1,0 +1,118 @@
+"""The app through gradio_client against a live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from gradio_client import Client, handle_file
+
+from ui import AssistantService
+
+pytestmark = pytest.mark.slow
+
+
+def test_ask_returns_the_answer_as_json(live_app: tuple[str, AssistantService]) -> None:
+    client = Client(live_app[0], verbose=False)
+    answer = client.predict(
+        "Why do tree-based methods still beat neural networks on tabular data?", api_name="/ask"
+    )
+    assert answer["mode"] == "extractive"
+    assert answer["citations"][0]["source"] == "001_a4dc316d66749b4e.txt"
+    assert set(answer) >= {"text", "mode", "citations", "hits", "unsupported", "timings"}
+    off = client.predict("What is the capital of Australia?", api_name="/ask")
+    assert off["mode"] == "abstained" and off["citations"] == []
+
+
+def test_chat_shows_sources_and_keeps_its_own_history(
+    live_app: tuple[str, AssistantService],
+) -> None:
+    client = Client(live_app[0], verbose=False)
+    messages, sources, cleared = client.predict(
+        "Will deep learning be interpretable?", api_name="/chat"
+    )
+    assert cleared == "" and [m["role"] for m in messages] == ["user", "assistant"]
+    assert 'class="rag-card"' in sources and "<mark>" in sources and "verified" in sources
+    assert "#src-1-" in messages[1]["content"][0]["text"]  # markers link to their cards
+    messages, _, _ = client.predict("Why not?", api_name="/chat")  # a follow-up in the session
+    assert len(messages) == 4 and "Abstained" not in _
+
+
+def test_upload_makes_a_new_document_answerable(
+    tmp_path: Path, live_app: tuple[str, AssistantService]
+) -> None:
+    url, service = live_app
+    note = tmp_path / "zorblax notes.md"
+    note.write_text(
+        "# Zorblax\n\nThe zorblax protocol compresses gradients with a 7-bit quantizer "
+        "invented at the Quillmoor lab in 2024."
+    )
+    client = Client(url, verbose=False)
+    status, documents, _ = client.predict([handle_file(str(note))], api_name="/upload")
+    assert "1 added" in status and "zorblax notes.md" in documents
+    answer = client.predict("How does the zorblax protocol compress gradients?", api_name="/ask")
+    assert answer["mode"] == "extractive"
+    assert any(
+        c["source"] == "zorblax notes.md" and "7-bit quantizer" in c["quote"]
+        for c in answer["citations"]
+    )
+    assert (service.uploads / "zorblax notes.md").exists()
+
+    status, documents, _ = client.predict("zorblax notes.md", api_name="/remove")
+    assert "Removed" in status and "zorblax" not in documents
+    assert not (service.uploads / "zorblax notes.md").exists()
+
+
+def test_bad_uploads_are_refused_with_a_message(
+    tmp_path: Path, live_app: tuple[str, AssistantService]
+) -> None:
+    url, service = live_app
+    before = service.documents()
+    script = tmp_path / "evil.sh"
+    script.write_text("rm -rf /")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    client = Client(url, verbose=False)
+    with pytest.raises(Exception, match="Invalid file type"):  # Gradio's own type check
+        client.predict([handle_file(str(script))], api_name="/upload")
+    status, _, _ = client.predict([handle_file(str(broken))], api_name="/upload")
+    assert "Skipped broken.pdf: corrupt PDF" in status
+    assert service.documents() == before  # nothing else lost
+    assert not (service.uploads / "evil.sh").exists()
+
+
+def test_an_oversized_question_gets_a_clear_message(live_app: tuple[str, AssistantService]) -> None:
+    client = Client(live_app[0], verbose=False)
+    messages, _, _ = client.predict("why " * 1000, api_name="/chat")
+    assert "limit is 2000" in messages[-1]["content"][0]["text"]
+
+
+def test_twenty_concurrent_sessions_keep_their_own_histories(
+    live_app: tuple[str, AssistantService],
+) -> None:
+    questions = [
+        "Why do tree-based methods beat neural networks on tabular data?",
+        "What is program synthesis?",
+        "Will deep learning be interpretable?",
+        "Why was progress from scaling so rapid?",
+        "What enabled deep learning to take off?",
+        "What do skeptics think about a theory of deep learning?",
+        "What is the universal recipe for efficiency?",
+        "What are the downsides of transformers?",
+        "What role does academia play?",
+        "Do deep learning models understand their input?",
+    ]
+
+    def session(n: int) -> tuple[int, list[str]]:
+        client = Client(live_app[0], verbose=False)
+        first, second = questions[n % 10], f"{questions[(n + 3) % 10]} (session {n})"
+        client.predict(first, api_name="/chat")
+        messages, _, _ = client.predict(second, api_name="/chat")
+        return n, [m["content"][0]["text"] for m in messages if m["role"] == "user"]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(session, range(20)))
+    assert len(results) == 20
+    for n, asked in results:
+        assert asked == [questions[n % 10], f"{questions[(n + 3) % 10]} (session {n})"]

@@ -1,0 +1,242 @@
+"""The Gradio web app: chat with streaming answers and source cards, documents, settings."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import api
+
+from index import IndexStageError
+from rag import Answer, RagError
+
+from . import render
+from .service import AssistantService
+from .uploads import ALLOWED, MAX_BYTES
+
+log = logging.getLogger(__name__)
+
+PASSWORD_ENV = "RAG_UI_PASSWORD"
+CONCURRENCY = 4  # answers computed at once; more requests wait in the queue
+
+CSS = """
+.rag-mode{display:inline-block;font-size:.8em;font-weight:600;padding:.1em .5em;border-radius:4px;
+  background:#e8eefc;color:#234}
+.rag-mode-abstained{background:#f3e8d8;color:#633}.rag-mode-llm{background:#e3f4e6;color:#164}
+.rag-notice{font-size:.85em;color:#555;margin:.4em 0}
+.rag-card{border:1px solid #ddd;border-radius:6px;padding:.5em .7em;margin:.5em 0;background:#fff}
+.rag-card:target,.rag-card.rag-flash{outline:2px solid #e0a100;background:#fffbea}
+.rag-card-head{margin-bottom:.3em}
+.rag-quote{font-size:.9em;color:#444;margin:.3em 0;white-space:pre-wrap}
+.rag-quote mark{background:#ffe58a;color:#111;padding:0 .1em}
+.rag-badge{font-size:.75em;font-weight:700;padding:.05em .4em;border-radius:3px;margin-right:.3em}
+.rag-verified{background:#dff3e2;color:#176117}.rag-unsupported{background:#fbe3e3;color:#a11}
+.rag-docs td,.rag-docs th{padding:.2em .5em;text-align:left}
+"""
+
+# Clicking a [n] in an answer scrolls to its card and flashes it (delegated: cards re-render).
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest('a[href^="#src-"]');
+    if (!link) return;
+    const card = document.getElementById(link.getAttribute('href').slice(1));
+    if (!card) return;
+    event.preventDefault();
+    card.scrollIntoView({behavior: 'smooth', block: 'center'});
+    card.classList.add('rag-flash');
+    setTimeout(() => card.classList.remove('rag-flash'), 1600);
+  }, true);
+}
+"""
+
+Turn = dict[str, str]  # question, answer (plain text with [n]), display (markdown), sources
+
+
+def _messages(turns: list[Turn]) -> list[dict[str, str]]:
+    out = []
+    for turn in turns:
+        out += [
+            {"role": "user", "content": turn["question"]},
+            {"role": "assistant", "content": turn["display"]},
+        ]
+    return out
+
+
+def _history(turns: list[Turn]) -> list[dict[str, str]]:
+    out = []
+    for turn in turns:
+        out += [
+            {"role": "user", "content": turn["question"]},
+            {"role": "assistant", "content": turn["answer"]},
+        ]
+    return out
+
+
+def build_app(service: AssistantService) -> gr.Blocks:
+    llm = service.llm_available
+    limit = service.settings.max_question_chars
+
+    def respond(
+        question: str, turns: list[Turn] | None, k: float, mode: str, temperature: float
+    ) -> Iterator[tuple[Any, ...]]:
+        turns = list(turns or [])
+        question = (question or "").strip()
+        if not question:
+            yield _messages(turns), gr.skip(), "", turns
+            return
+        number = len(turns) + 1
+        turn: Turn = {"question": question, "answer": "", "display": "", "sources": ""}
+        try:
+            stream = service.ask_stream(
+                question, _history(turns), k=int(k), mode=mode, temperature=temperature
+            )
+            for item in stream:
+                if isinstance(item, Answer):
+                    turn.update(
+                        answer=item.text,
+                        display=render.answer_markdown(item, number),
+                        sources=render.source_cards(item, number, service.document),
+                    )
+                else:
+                    turn["display"] += item
+                    yield _messages([*turns, turn]), gr.skip(), "", turns
+        except (RagError, IndexStageError) as exc:
+            turn.update(answer=str(exc), display=f"⚠️ {exc}", sources="")
+        turns = [*turns, turn]
+        yield _messages(turns), turn["sources"], "", turns
+
+    def ask_api(question: str) -> dict[str, Any]:
+        """Answer a question; returns the answer as JSON (Answer.to_dict())."""
+        try:
+            return service.assistant.ask(question).to_dict()
+        except (RagError, IndexStageError) as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def upload(
+        files: list[str] | None,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 - how Gradio injects it
+    ) -> tuple[Any, ...]:
+        if not files:
+            return "", render.documents_table(service.documents()), _choices()
+        progress(0, desc="Indexing…")
+        pairs = [(Path(f), Path(f).name) for f in files]
+        report, refused = service.add(pairs, progress=True)
+        lines = [f"⚠️ Refused {reason}" for reason in refused]
+        if report is not None:
+            lines.insert(
+                0,
+                f"Indexed: {report.added} added, {report.updated} updated, "
+                f"{report.unchanged} unchanged ({report.chunks_embedded} chunks).",
+            )
+            lines += [f"⚠️ Skipped {Path(f.path).name}: {f.reason}" for f in report.failed]
+        return "\n\n".join(lines), render.documents_table(service.documents()), _choices()
+
+    def remove(source: str | None) -> tuple[Any, ...]:
+        if not source:
+            return "Choose a document to remove.", gr.skip(), gr.skip()
+        report = service.remove(source)
+        message = f"Removed {source}." if report.removed else f"⚠️ {source} is not in the index."
+        return message, render.documents_table(service.documents()), _choices()
+
+    def _choices() -> Any:
+        return gr.update(choices=[s for s, _, _ in service.documents()], value=None)
+
+    with gr.Blocks(title="Ask your documents") as app:
+        gr.Markdown("## Ask your documents\nAnswers cite the exact passages they come from.")
+        if not llm:
+            gr.Markdown(
+                "**No language model is installed**, so answers are *extractive*: the sentences "
+                "of your documents that best answer the question, quoted verbatim. For written "
+                "answers, run `rag models download llm` (about 1.1 GB) and restart `rag serve`.",
+                elem_id="no-llm",
+            )
+        turns = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Chat", height=460, elem_id="chat", feedback_options=None
+                )
+                with gr.Row():
+                    question = gr.Textbox(
+                        show_label=False,
+                        scale=5,
+                        elem_id="question",
+                        placeholder=f"Ask a question (up to {limit} characters)",
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                new_chat = gr.Button("New chat", size="sm")
+                sources = gr.HTML(elem_id="sources")
+            with gr.Column(scale=2):
+                with gr.Tab("Documents"):
+                    documents = gr.HTML(
+                        render.documents_table(service.documents()), elem_id="documents"
+                    )
+                    files = gr.File(
+                        label=f"Add documents ({' '.join(ALLOWED)}, "
+                        f"up to {MAX_BYTES // 1_000_000} MB each)",
+                        file_count="multiple",
+                        file_types=list(ALLOWED),
+                    )
+                    status = gr.Markdown(elem_id="upload-status")
+                    with gr.Row():
+                        chosen = gr.Dropdown(
+                            choices=[s for s, _, _ in service.documents()],
+                            label="Remove a document",
+                            scale=3,
+                        )
+                        drop = gr.Button("Remove", scale=1)
+                with gr.Tab("Settings"):
+                    k = gr.Slider(
+                        1,
+                        10,
+                        value=service.settings.retrieval.k,
+                        step=1,
+                        label="Passages per answer (k)",
+                    )
+                    mode = gr.Radio(
+                        ["auto", "llm", "extractive"] if llm else ["extractive"],
+                        value="auto" if llm else "extractive",
+                        label="Mode",
+                    )
+                    temperature = gr.Slider(
+                        0.0, 1.5, value=0.0, step=0.1, label="Temperature", visible=llm
+                    )
+        chat_inputs = [question, turns, k, mode, temperature]
+        chat_outputs = [chatbot, sources, question, turns]
+        ask.click(respond, chat_inputs, chat_outputs, api_name="chat")
+        question.submit(respond, chat_inputs, chat_outputs, api_visibility="undocumented")
+        new_chat.click(
+            lambda: ([], "", []), None, [chatbot, sources, turns], api_visibility="private"
+        )
+        files.upload(upload, files, [status, documents, chosen], api_name="upload")
+        drop.click(remove, chosen, [status, documents, chosen], api_name="remove")
+        api(ask_api, api_name="ask")
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
+    return app  # type: ignore[no-any-return]
+
+
+def serve(
+    service: AssistantService, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
+) -> gr.Blocks:
+    password = os.environ.get(PASSWORD_ENV)
+    if host not in ("127.0.0.1", "localhost", "::1") and not password:
+        log.warning("serving on %s without a password: set %s to require one", host, PASSWORD_ENV)
+    app = build_app(service)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=("rag", password) if password else None,
+        max_file_size=MAX_BYTES,
+        prevent_thread_lock=not block,
+        css=CSS,
+        js=JS,
+        show_error=True,
+        quiet=not block,
+        footer_links=["api"],
+    )
+    return app

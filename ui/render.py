@@ -1,0 +1,90 @@
+"""HTML for answers and source cards. Pure functions: what the page shows is testable."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from index import Document
+from rag import Answer, Citation
+from rag.citations import MARKER
+
+CONTEXT_CHARS = 280
+
+MODE_LABELS = {"llm": "LLM", "extractive": "Extractive", "abstained": "Abstained"}
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The answer with each [n] turned into a link to its source card."""
+    cited = {c.marker for c in answer.citations}
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        return f"[\\[{n}\\]](#src-{turn}-{n})" if n in cited else match.group(0)
+
+    return MARKER.sub(link, answer.text)
+
+
+def source_cards(answer: Answer, turn: int, document: Callable[[str], Document | None]) -> str:
+    """Mode badge, notice, and one card per cited passage: document, page, the quoted span
+    highlighted in its surrounding text, and a verified / unsupported badge per citation."""
+    e = html.escape
+    mode = MODE_LABELS.get(answer.mode, answer.mode)
+    parts = [
+        f'<div class="rag-answer" data-mode="{e(answer.mode)}">',
+        f'<span class="rag-mode rag-mode-{e(answer.mode)}">{mode}</span>',
+    ]
+    if answer.notice:
+        parts.append(f'<p class="rag-notice">{e(answer.notice)}</p>')
+    by_marker: dict[int, list[Citation]] = {}
+    for c in answer.citations:
+        by_marker.setdefault(c.marker, []).append(c)
+    for marker, citations in sorted(by_marker.items()):
+        first = citations[0]
+        doc = document(first.document_id)
+        page = f", page {first.page}" if first.page is not None else ""
+        quotes = []
+        for c in citations:
+            badge = (
+                ("rag-verified", "verified") if c.verified else ("rag-unsupported", "unsupported")
+            )
+            quotes.append(
+                f'<div class="rag-quote"><span class="rag-badge {badge[0]}">{badge[1]}'
+                f"</span> {_in_context(doc, c.start, c.end, c.quote)}</div>"
+            )
+        parts.append(
+            f'<div class="rag-card" id="src-{turn}-{marker}"><div class="rag-card-head">'
+            f"<b>[{marker}]</b> {e(first.source)}{page}</div>{''.join(quotes)}</div>"
+        )
+    if answer.unsupported and answer.mode == "llm":
+        items = "".join(f"<li>{e(s)}</li>" for s in answer.unsupported)
+        parts.append(
+            f'<div class="rag-unsupported-list"><b>Not supported by the cited '
+            f"passages:</b><ul>{items}</ul></div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
+    e = html.escape
+    if doc is None or doc.text[start:end] != quote:
+        return f"<mark>{e(quote)}</mark>"
+    before = doc.text[max(0, start - CONTEXT_CHARS) : start]
+    after = doc.text[end : end + CONTEXT_CHARS]
+    lead = "…" if start > CONTEXT_CHARS else ""
+    tail = "…" if end + CONTEXT_CHARS < len(doc.text) else ""
+    return f"{lead}{e(before)}<mark>{e(quote)}</mark>{e(after)}{tail}"
+
+
+def documents_table(rows: list[tuple[str, int | None, int]]) -> str:
+    if not rows:
+        return "<p>No documents yet. Upload some below.</p>"
+    body = "".join(
+        f"<tr><td>{html.escape(s)}</td><td>{p or ''}</td><td>{c}</td></tr>" for s, p, c in rows
+    )
+    return (
+        '<table class="rag-docs"><tr><th>document</th><th>pages</th><th>chunks</th></tr>'
+        f"{body}</table>"
+    )
