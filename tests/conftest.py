@@ -46,20 +46,10 @@ def tiny_model(
     locally because no other model can be downloaded here. Used to test model mismatches."""
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
-    from transformers import AutoTokenizer, BertConfig, BertModel
 
-    base = tmp_path_factory.mktemp("tiny-bert")
-    tokenizer = AutoTokenizer.from_pretrained(str(minilm.path))
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=512,
-    )
-    BertModel(config).save_pretrained(base)
-    tokenizer.save_pretrained(base)
+    from .tiny_bert import save_tiny_bert
+
+    base = save_tiny_bert(tmp_path_factory.mktemp("tiny-bert"), minilm.path)
     model = SentenceTransformer(modules=[Transformer(str(base), max_seq_length=256), Pooling(32)])
     out = tmp_path_factory.mktemp("tiny-st")
     model.save(str(out))

@@ -57,22 +57,14 @@ JS = """
 Turn = dict[str, str]  # question, answer (plain text with [n]), display (markdown), sources
 
 
-def _messages(turns: list[Turn]) -> list[dict[str, str]]:
+def _as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
+    """Chat messages of the turns, with the answer field `answer` ("display" for the chatbot,
+    "answer" for the assistant's history)."""
     out = []
     for turn in turns:
         out += [
             {"role": "user", "content": turn["question"]},
-            {"role": "assistant", "content": turn["display"]},
-        ]
-    return out
-
-
-def _history(turns: list[Turn]) -> list[dict[str, str]]:
-    out = []
-    for turn in turns:
-        out += [
-            {"role": "user", "content": turn["question"]},
-            {"role": "assistant", "content": turn["answer"]},
+            {"role": "assistant", "content": turn[answer]},
         ]
     return out
 
@@ -87,13 +79,17 @@ def build_app(service: AssistantService) -> gr.Blocks:
         turns = list(turns or [])
         question = (question or "").strip()
         if not question:
-            yield _messages(turns), gr.skip(), "", turns
+            yield _as_messages(turns, "display"), gr.skip(), "", turns
             return
         number = len(turns) + 1
         turn: Turn = {"question": question, "answer": "", "display": "", "sources": ""}
         try:
             stream = service.ask_stream(
-                question, _history(turns), k=int(k), mode=mode, temperature=temperature
+                question,
+                _as_messages(turns, "answer"),
+                k=int(k),
+                mode=mode,
+                temperature=temperature,
             )
             for item in stream:
                 if isinstance(item, Answer):
@@ -104,11 +100,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
                     )
                 else:
                     turn["display"] += item
-                    yield _messages([*turns, turn]), gr.skip(), "", turns
+                    yield _as_messages([*turns, turn], "display"), gr.skip(), "", turns
         except (RagError, IndexStageError) as exc:
             turn.update(answer=str(exc), display=f"⚠️ {exc}", sources="")
         turns = [*turns, turn]
-        yield _messages(turns), turn["sources"], "", turns
+        yield _as_messages(turns, "display"), turn["sources"], "", turns
 
     def ask_api(question: str) -> dict[str, Any]:
         """Answer a question; returns the answer as JSON (Answer.to_dict())."""

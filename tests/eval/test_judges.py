@@ -44,23 +44,13 @@ def test_minilm_judge_on_clear_cases(minilm: SentenceTransformerEmbedder) -> Non
 @pytest.fixture(scope="module")
 def tiny_nli(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder) -> Path:
     """A real, tiny, untrained NLI-shaped cross-encoder: no NLI model can be downloaded here."""
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+    from ..tiny_bert import save_tiny_bert
 
-    out = tmp_path_factory.mktemp("tiny-nli")
-    tokenizer = AutoTokenizer.from_pretrained(str(minilm.path))
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        num_labels=3,
-        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
-        label2id={"contradiction": 0, "entailment": 1, "neutral": 2},
+    return save_tiny_bert(
+        tmp_path_factory.mktemp("tiny-nli"),
+        minilm.path,
+        labels=["contradiction", "entailment", "neutral"],
     )
-    BertForSequenceClassification(config).save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
 
 
 def test_nli_judge_reads_the_entailment_label(tiny_nli: Path) -> None:

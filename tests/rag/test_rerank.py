@@ -17,21 +17,11 @@ from rag.settings import RetrievalSettings
 def tiny_cross_encoder(
     tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransformerEmbedder
 ) -> Path:
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+    from ..tiny_bert import save_tiny_bert
 
-    out = tmp_path_factory.mktemp("tiny-cross-encoder")
-    tokenizer = AutoTokenizer.from_pretrained(str(minilm.path))
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=64,
-        num_labels=1,
+    return save_tiny_bert(
+        tmp_path_factory.mktemp("tiny-cross-encoder"), minilm.path, labels=["score"]
     )
-    BertForSequenceClassification(config).save_pretrained(out)
-    tokenizer.save_pretrained(out)
-    return out
 
 
 def test_reranked_hits_are_ordered_by_the_cross_encoder(
