@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DATASETS = Path(__file__).with_name("datasets")
 DEFAULT_QA = DATASETS / "qa.jsonl"
@@ -38,7 +39,7 @@ class JudgeRow:
     kind: str = ""
 
 
-def _lines(path: Path) -> list[tuple[int, dict[str, object]]]:
+def _lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -59,7 +60,7 @@ def load_qa(path: Path = DEFAULT_QA) -> list[QARow]:
     out = []
     for number, row in _lines(path):
         try:
-            gold = tuple(Gold(str(g["source"]), str(g["quote"])) for g in row.get("gold", []))  # type: ignore[attr-defined]
+            gold = tuple(Gold(str(g["source"]), str(g["quote"])) for g in row.get("gold", []))
             out.append(
                 QARow(
                     str(row["id"]),
@@ -79,8 +80,8 @@ def load_judge(path: Path = DEFAULT_JUDGE) -> list[JudgeRow]:
     for number, row in _lines(path):
         try:
             context = row["context"]
-            passages = (context,) if isinstance(context, str) else tuple(map(str, context))  # type: ignore[call-overload]
-            label = int(row["label"])  # type: ignore[call-overload]
+            passages = (context,) if isinstance(context, str) else tuple(map(str, context))
+            label = int(row["label"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DatasetError(f"{path}:{number}: expected context, answer, label") from exc
         if label not in (0, 1):

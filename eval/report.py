@@ -7,8 +7,12 @@ import html
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .runner import EvalReport
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222}
@@ -21,12 +25,12 @@ q{font-style:italic;color:#444}.num{text-align:right}
 """
 
 
-def _png(figure: object) -> str:
+def _png(figure: Figure) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(figure)  # type: ignore[arg-type]
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    plt.close(figure)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 

@@ -286,6 +286,11 @@ def _write(
     chunking: dict[str, object],
 ) -> None:
     """Write the next snapshot aside (previous + changes) and publish it atomically."""
+    if embedder is not None:
+        model, weights = embedder.name, embedder.weights_hash
+    else:  # a removal: nothing is embedded, the model stays what it was
+        assert old is not None
+        model, weights = old.embedding_model, old.weights_hash
     snapshot = new_snapshot(index_dir)
     if previous is not None:
         source = ChunkStore(previous / STORE, read_only=True)
@@ -313,8 +318,8 @@ def _write(
     store.close()
     store_vectors.save(snapshot / VECTORS)
     Manifest(
-        embedding_model=embedder.name if embedder else old.embedding_model,  # type: ignore[union-attr]
-        weights_hash=embedder.weights_hash if embedder else old.weights_hash,  # type: ignore[union-attr]
+        embedding_model=model,
+        weights_hash=weights,
         dimension=store_vectors.dimension,
         normalized=True,
         chunking=dict(chunking),

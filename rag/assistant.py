@@ -22,7 +22,7 @@ from .followup import Message, llm_rewrite, rule_rewrite
 from .generation import TEMPLATE_SLACK, Generator, LlamaGenerator
 from .models import find_llm, llm_missing_message, local_path, spec_for
 from .records import Answer, Citation, Hit, Mode
-from .retrieval import Retriever
+from .retrieval import Reranker, Retriever
 from .settings import Settings
 from .support import SUPPORT_THRESHOLD, SupportScorer
 
@@ -310,7 +310,7 @@ def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000
 
 
-def _reranker(settings: Settings):  # type: ignore[no-untyped-def]
+def _reranker(settings: Settings) -> Reranker | None:
     """A cross-encoder reranker when models.txt names one and it is installed."""
     if not settings.retrieval.rerank:
         return None

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 _LIST_MARK = re.compile(r"^(?:[-*•>#]+|\d+[.)])\s+")
 
 
 @functools.cache
-def _segmenter():  # type: ignore[no-untyped-def]
+def _segmenter() -> Any:
     import pysbd
 
     return pysbd.Segmenter(language="en", clean=False, char_span=True)

@@ -6,13 +6,14 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gradio as gr
 from gradio.events import api
 
 from index import IndexStageError
 from rag import Answer, RagError
+from rag.assistant import AskMode
 
 from . import render
 from .service import AssistantService
@@ -88,7 +89,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 question,
                 _as_messages(turns, "answer"),
                 k=int(k),
-                mode=mode,
+                mode=cast(AskMode, mode),  # the radio offers only valid modes
                 temperature=temperature,
             )
             for item in stream:

@@ -9,6 +9,7 @@ from pathlib import Path
 import index
 from index import BuildReport, Document
 from rag import Answer, Assistant, Settings
+from rag.assistant import AskMode
 
 from .uploads import UploadError, store
 
@@ -43,7 +44,7 @@ class AssistantService:
         history: Sequence[dict[str, str]],
         *,
         k: int,
-        mode: str,
+        mode: AskMode,
         temperature: float,
     ) -> Iterator[str | Answer]:
         assistant = self._assistant
@@ -56,7 +57,7 @@ class AssistantService:
                 }
             )
             assistant = Assistant(assistant.index, settings, assistant.generator)
-        return assistant.ask_stream(question, history, k=k, mode=mode)  # type: ignore[arg-type]
+        return assistant.ask_stream(question, history, k=k, mode=mode)
 
     def document(self, document_id: str) -> Document | None:
         return self._assistant.index.document(document_id)
