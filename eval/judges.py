@@ -47,8 +47,9 @@ class MiniLMJudge:
     name = "minilm"
     threshold = SUPPORT_THRESHOLD
 
-    def __init__(self, embedder: Embedder) -> None:
-        self._scorer = SupportScorer(embedder)
+    def __init__(self, embedder: Embedder, scorer: SupportScorer | None = None) -> None:
+        """Pass the assistant's scorer to share its cache of split and encoded passages."""
+        self._scorer = scorer or SupportScorer(embedder)
 
     def support(self, claim: str, passages: Sequence[str]) -> float:
         return self._scorer.score(claim, passages)
@@ -112,7 +113,7 @@ def make_judge(name: str, assistant: Any) -> Judge:
     if name == "overlap":
         return OverlapJudge()
     if name == "minilm":
-        return MiniLMJudge(assistant.index.embedder)
+        return MiniLMJudge(assistant.index.embedder, assistant.scorer)
     if name == "nli":
         spec = spec_for("judge")
         path = local_path(spec) if spec else None

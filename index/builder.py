@@ -21,7 +21,7 @@ from tqdm import tqdm
 from .chunking import Chunker
 from .embedding import Embedder, load_embedder
 from .errors import IndexMismatchError, IndexNotFoundError, IndexStageError, LoadError
-from .loaders import is_supported, load_bytes, read_bytes
+from .loaders import load_bytes, read_bytes, require_supported
 from .manifest import Manifest, now
 from .reader import check_compatible
 from .records import BuildReport, Document, FailedFile
@@ -176,8 +176,7 @@ def build(
         chunker: Chunker | None = None  # needs the model's tokenizer: made on first change
         for file in scan.files:
             try:
-                if not is_supported(file):
-                    load_bytes(file, b"")  # raises the "unsupported file type" reason
+                require_supported(file)  # before reading: no need to hash what cannot load
                 data = read_bytes(file)
                 content_hash = hashlib.sha256(data).hexdigest()
                 if old_hashes.get(str(file)) == content_hash:

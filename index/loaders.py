@@ -141,17 +141,18 @@ LOADERS: dict[str, Callable[[bytes], LoadedText]] = {
 }
 
 
-def is_supported(path: Path) -> bool:
-    return path.suffix.lower() in LOADERS
-
-
-def load_bytes(path: Path, data: bytes) -> LoadedText:
-    """Load already-read bytes with the loader for `path`'s extension."""
+def require_supported(path: Path) -> Callable[[bytes], LoadedText]:
+    """The loader for `path`'s extension, or a LoadError saying which types are supported."""
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         kinds = " ".join(sorted(LOADERS))
         raise LoadError(f"unsupported file type '{path.suffix or path.name}' (supported: {kinds})")
-    loaded = loader(data)
+    return loader
+
+
+def load_bytes(path: Path, data: bytes) -> LoadedText:
+    """Load already-read bytes with the loader for `path`'s extension."""
+    loaded = require_supported(path)(data)
     title = _first_line(loaded.text)
     return LoadedText(text=loaded.text, pages=loaded.pages, title=title)
 

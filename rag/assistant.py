@@ -84,6 +84,13 @@ class Assistant:
                 raise ModelMissingError(llm_missing_message())
         return cls(idx, settings, generator)
 
+    def with_generation(self, **changes: object) -> Assistant:
+        """The same assistant (index, retriever and its caches, model) with other generation
+        settings, e.g. `with_generation(temperature=0.7)` for one request."""
+        generation = self.settings.generation.model_copy(update=changes)
+        settings = self.settings.model_copy(update={"generation": generation})
+        return Assistant(self.index, settings, self.generator, self._retriever)
+
     @property
     def llm_available(self) -> bool:
         return self.generator is not None

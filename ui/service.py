@@ -49,14 +49,7 @@ class AssistantService:
     ) -> Iterator[str | Answer]:
         assistant = self._assistant
         if temperature != assistant.settings.generation.temperature:
-            settings = assistant.settings.model_copy(
-                update={
-                    "generation": assistant.settings.generation.model_copy(
-                        update={"temperature": temperature}
-                    )
-                }
-            )
-            assistant = Assistant(assistant.index, settings, assistant.generator)
+            assistant = assistant.with_generation(temperature=temperature)
         return assistant.ask_stream(question, history, k=k, mode=mode)
 
     def document(self, document_id: str) -> Document | None:

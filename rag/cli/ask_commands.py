@@ -12,12 +12,11 @@ from ..assistant import Assistant
 from ..errors import QuestionError
 from ..records import Answer
 from ..settings import GenerationSettings, RetrievalSettings, Settings
-
-_INDEX_DIR_HELP = "index folder (default: $RAG_HOME/index)"
+from .options import add_index_dir
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    add_index_dir(parser)
     parser.add_argument(
         "--mode",
         choices=["auto", "llm", "extractive"],

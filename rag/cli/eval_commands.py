@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .options import add_index_dir
+
 _METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
 
 
@@ -25,7 +27,7 @@ def register(commands: Any) -> None:
         "--fail-under", nargs="+", default=[], metavar="METRIC=VALUE", help=_METRIC_HELP
     )
     run.add_argument("--json", action="store_true", help="print the report as JSON")
-    run.add_argument("--index-dir", type=Path, help="index folder (default: $RAG_HOME/index)")
+    add_index_dir(run)
     run.set_defaults(run=_run)
     sub = run.add_subparsers(dest="eval_command", metavar="[judge]")
     judge = sub.add_parser(
@@ -34,7 +36,7 @@ def register(commands: Any) -> None:
     judge.add_argument("file", type=Path, nargs="?", default=DEFAULT_JUDGE)
     judge.add_argument("--judge", dest="judge_name", choices=JUDGES, default="minilm")
     judge.add_argument("--json", dest="judge_json", action="store_true")
-    judge.add_argument("--index-dir", dest="judge_index_dir", type=Path)
+    add_index_dir(judge, "judge_index_dir")
     judge.set_defaults(run=_judge)
 
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import index
 from index.builder import DEFAULT_WAIT_SECONDS
 
-_INDEX_DIR_HELP = (
-    "index folder (default: $RAG_HOME/index, RAG_HOME defaulting to ~/.local/share/rag)"
-)
+from .options import add_index_dir
 
 
 def register(commands: Any) -> None:
@@ -24,7 +21,7 @@ def register(commands: Any) -> None:
     build.add_argument(
         "paths", nargs="+", metavar="PATH", help=".txt .md .html .pdf files or folders"
     )
-    build.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    add_index_dir(build)
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     build.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
@@ -39,13 +36,13 @@ def register(commands: Any) -> None:
     build.set_defaults(run=_build)
 
     info = sub.add_parser("info", help="what the index holds and how it was built")
-    info.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    add_index_dir(info)
     info.add_argument("--json", action="store_true", help="print as JSON")
     info.set_defaults(run=_info)
 
     remove = sub.add_parser("remove", help="remove documents (path, folder or file name)")
     remove.add_argument("paths", nargs="+", metavar="PATH")
-    remove.add_argument("--index-dir", type=Path, help=_INDEX_DIR_HELP)
+    add_index_dir(remove)
     remove.add_argument("--json", action="store_true", help="print the report as JSON")
     remove.set_defaults(run=_remove)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from index import rag_home
 
+from .options import add_index_dir
+
 
 def register(commands: Any) -> None:
     serve = commands.add_parser("serve", help="the web app (chat, sources, documents)")
@@ -18,7 +20,7 @@ def register(commands: Any) -> None:
         help="address to bind (default 127.0.0.1; set RAG_UI_PASSWORD elsewhere)",
     )
     serve.add_argument("--port", type=int, default=7860)
-    serve.add_argument("--index-dir", type=Path, help="index folder (default: $RAG_HOME/index)")
+    add_index_dir(serve)
     serve.add_argument("--data-dir", type=Path, help="where uploads go (default: $RAG_HOME)")
     serve.set_defaults(run=_serve)
 
