@@ -37,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # pypdf warns about each defect it meets; the build report already says "corrupt PDF".
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         return int(args.run(args))
     except (IndexStageError, RagError, DatasetError) as exc:
