@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from typing import Any
 
 _LIST_MARK = re.compile(r"^(?:[-*•>#]+|\d+[.)])\s+")
 
+# pysbd keeps the text it is splitting on the Segmenter object itself, so one Segmenter shared
+# by threads mixes their texts up (wrong spans, IndexError). One per thread is cheap and safe.
+_local = threading.local()
 
-@functools.cache
+
 def _segmenter() -> Any:
-    import pysbd
+    segmenter = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        import pysbd
 
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return segmenter
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
