@@ -15,7 +15,7 @@ from pathlib import Path
 
 import index
 from rag import Assistant
-from rag.abstention import evidence
+from rag.abstention import EvidenceGate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,8 +28,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         index.build([ROOT / "corpus"], tmp)
         assistant = Assistant.open(tmp)
+        gate = EvidenceGate(assistant.settings.abstention)
         scored = sorted(
-            (evidence(r["question"], assistant.retrieve(r["question"])), r["answerable"], r["id"])
+            (
+                gate.evidence(r["question"], assistant.retrieve(r["question"])),
+                r["answerable"],
+                r["id"],
+            )
             for r in rows
         )
     for score, answerable, qid in scored:

@@ -18,8 +18,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.embedding import Embedder
+from rag import lexicon
 from rag.generation import Generator
-from rag.support import SUPPORT_THRESHOLD, SupportScorer, content_stems
+from rag.support import SupportScorer
 
 JUDGES = ("minilm", "overlap", "nli", "llm")
 
@@ -38,18 +39,20 @@ class OverlapJudge:
     threshold = 0.75
 
     def support(self, claim: str, passages: Sequence[str]) -> float:
-        wanted = content_stems(claim)
-        found = set().union(*(content_stems(p) for p in passages)) if passages else set()
-        return len(wanted & found) / len(wanted) if wanted else 1.0
+        found = set().union(*(lexicon.content_stems(p) for p in passages))
+        return lexicon.coverage(lexicon.content_stems(claim), found)
 
 
 class MiniLMJudge:
+    """The scorer that verifies the assistant's citations, with its threshold: one scorer."""
+
     name = "minilm"
-    threshold = SUPPORT_THRESHOLD
 
     def __init__(self, embedder: Embedder, scorer: SupportScorer | None = None) -> None:
-        """Pass the assistant's scorer to share its cache of split and encoded passages."""
+        """Pass the assistant's scorer to share its settings and its cache of split and
+        encoded passages."""
         self._scorer = scorer or SupportScorer(embedder)
+        self.threshold = self._scorer.threshold
 
     def support(self, claim: str, passages: Sequence[str]) -> float:
         return self._scorer.score(claim, passages)

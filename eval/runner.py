@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from tqdm import tqdm
 
-from rag import Answer, Assistant, Settings
+from rag import Answer, Assistant, Settings, lexicon
 from rag.citations import MARKER, claims
-from rag.settings import GenerationSettings, RetrievalSettings
-from rag.support import content_stems
+from rag.settings import AskMode, GenerationSettings, RetrievalSettings
 
 from . import metrics
 from .datasets import DEFAULT_QA, DatasetError, QARow, load_qa
@@ -107,8 +106,7 @@ def _correctness(answer: Answer, row: QARow, assistant: Assistant) -> float | No
     reference = row.reference or " ".join(g.quote for g in row.gold)
     text = MARKER.sub("", answer.text)
     a, b = assistant.index.embedder.encode([text, reference])
-    terms = content_stems(reference)
-    coverage = len(terms & content_stems(text)) / len(terms) if terms else 1.0
+    coverage = lexicon.coverage(lexicon.content_stems(reference), lexicon.content_stems(text))
     return (max(float(a @ b), 0.0) + coverage) / 2
 
 
@@ -185,7 +183,7 @@ def run_eval(
     *,
     assistant: Assistant | None = None,
     index_dir: str | Path | None = None,
-    mode: Literal["auto", "llm", "extractive"] = "auto",
+    mode: AskMode = "auto",
     judge: str | Judge = "minilm",
     k: int = 5,
     progress: bool = False,
@@ -207,11 +205,10 @@ def run_eval(
     seconds = time.perf_counter() - started
     summary, curve = summarize(results, k)
     summary["judge_threshold"] = chosen.threshold
-    used = "llm" if assistant.llm_available and mode != "extractive" else "extractive"
     return EvalReport(
         dataset=str(dataset),
         judge=chosen.name,
-        mode=used,
+        mode=assistant.mode,
         k=k,
         questions=tuple(results),
         metrics=summary,

@@ -7,6 +7,7 @@ with index.open("/tmp/idx") as idx:
 """
 
 from .builder import build, remove
+from .environment import rag_home
 from .errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -19,7 +20,7 @@ from .errors import (
 from .reader import Index
 from .reader import open_index as open
 from .records import BuildReport, Chunk, Document, FailedFile, Page
-from .settings import IndexSettings, default_index_dir, rag_home
+from .settings import IndexSettings, default_index_dir
 
 __all__ = [
     "BuildReport",

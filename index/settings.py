@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .environment import rag_home
+
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-
-
-def rag_home() -> Path:
-    """Where the assistant keeps its data: $RAG_HOME, else ~/.local/share/rag."""
-    env = os.environ.get("RAG_HOME")
-    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "rag"
 
 
 def default_index_dir() -> Path:

@@ -1,4 +1,4 @@
-"""When the corpus does not hold the answer: an evidence score for the retrieved passages.
+"""When the corpus does not hold the answer: an evidence gate on the retrieved passages.
 
 Dense similarity alone separates on- from off-topic questions by a hair on the sample corpus
 (0.165 vs 0.179): "Who painted the Mona Lisa?" is as close to an essay about AI as a real
@@ -10,22 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import lexicon
 from .records import Hit
-from .support import content_stems
-
-LEXICAL_WEIGHT = 0.5
+from .settings import AbstentionSettings
 
 
-def evidence(question: str, hits: Sequence[Hit]) -> float:
-    """max cosine(question, passage) + 0.5 * max share of the question's content words in one
-    passage. 0 when nothing was retrieved."""
-    if not hits:
-        return 0.0
-    dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
-    wanted = content_stems(question)
-    coverage = (
-        max((len(wanted & content_stems(h.chunk.text)) / len(wanted) for h in hits), default=0.0)
-        if wanted
-        else 0.0
-    )
-    return dense + LEXICAL_WEIGHT * coverage
+class EvidenceGate:
+    def __init__(self, settings: AbstentionSettings) -> None:
+        self.settings = settings
+
+    def evidence(self, question: str, hits: Sequence[Hit]) -> float:
+        """max cosine(question, passage) + lexical_weight * the best share of the question's
+        content words in one passage. 0 when nothing was retrieved."""
+        if not hits:
+            return 0.0
+        dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
+        wanted = lexicon.content_stems(question)
+        # A question of stopwords only ("What is it?") has no words to find: no evidence.
+        lexical = (
+            max(lexicon.coverage(wanted, lexicon.content_stems(h.chunk.text)) for h in hits)
+            if wanted
+            else 0.0
+        )
+        return dense + self.settings.lexical_weight * lexical
+
+    def admits(self, question: str, hits: Sequence[Hit]) -> bool:
+        """Is the evidence strong enough to answer from these passages?"""
+        return self.evidence(question, hits) >= self.settings.min_evidence

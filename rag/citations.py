@@ -54,6 +54,9 @@ def drop_invalid(text: str, passages: int) -> tuple[str, list[int]]:
 class Claim:
     text: str  # the sentence with its markers removed
     markers: tuple[int, ...]  # distinct, in order of appearance
+    # Where the claim stands in its cited document, when it is a verbatim quote (extractive
+    # answers): its citation then points at exactly this span.
+    span: tuple[int, int] | None = None
 
 
 def claims(text: str) -> list[Claim]:

@@ -1,20 +1,27 @@
 """Extractive answers: the sentences of the top passages that best answer the question, quoted
-verbatim in document order, each with its marker. Faithful by construction."""
+verbatim in document order, each with its marker. Faithful by construction, and what every
+user gets until a language model is installed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 
 from index.embedding import Embedder
 
-from .citations import marker
+from . import lexicon
+from .answerer import AnswerMode, Draft
+from .citations import Claim, marker
 from .records import Hit
 from .sentences import sentence_spans
-from .support import content_stems
+from .settings import ExtractiveSettings
 
-MIN_WORDS = 4  # shorter lines are headings or fragments, not answers
-RELATIVE_FLOOR = 0.8  # keep sentences scoring at least this share of the best one
+NOTICE_NO_LLM = (
+    "Extractive answer: no language model is installed, so these are the sentences of your "
+    "documents that best answer the question, quoted verbatim. For written answers run: "
+    "rag models download llm"
+)
+NOTICE_EXTRACTIVE = "Extractive answer: sentences quoted verbatim from your documents."
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +33,36 @@ class Quote:
     score: float
 
 
+class ExtractiveAnswerer:
+    mode: AnswerMode = "extractive"
+
+    def __init__(
+        self, embedder: Embedder, settings: ExtractiveSettings, *, llm_installed: bool
+    ) -> None:
+        self._embedder = embedder
+        self._settings = settings
+        self._notice = NOTICE_EXTRACTIVE if llm_installed else NOTICE_NO_LLM
+
+    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
+        quotes = best_sentences(question, hits, self._embedder, self._settings)
+        text = render(quotes)
+        yield text
+        claims = tuple(Claim(q.text, (q.hit + 1,), (q.start, q.end)) for q in quotes)
+        return Draft(text, claims, tuple(hits), notice=self._notice)
+
+
 def best_sentences(
-    question: str, hits: Sequence[Hit], embedder: Embedder, *, limit: int, passages: int = 4
+    question: str, hits: Sequence[Hit], embedder: Embedder, settings: ExtractiveSettings
 ) -> list[Quote]:
-    """Score every sentence of the first `passages` hits by similarity to the question (MiniLM)
-    plus the share of the question's content words it contains; keep the best `limit`."""
+    """Score every sentence of the first `settings.passages` hits by similarity to the question
+    (MiniLM) plus the share of the question's content words it contains; keep the best."""
     candidates: list[Quote] = []
     contexts: list[str] = []
-    for i, hit in enumerate(hits[:passages]):
+    for i, hit in enumerate(hits[: settings.passages]):
         text = hit.chunk.text
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            if _answer_like(text, s, sentence):
+            if _answer_like(text, s, sentence, settings.min_words):
                 start = hit.chunk.start + s
                 candidates.append(Quote(i, start, start + len(sentence), sentence, 0.0))
                 contexts.append(f"{_heading_above(text, s)} {sentence}".strip())
@@ -47,18 +72,18 @@ def best_sentences(
     # over "Unlikely to be fully interpretable..."); the quote is the sentence alone.
     vectors = embedder.encode([question, *contexts])
     similarity = vectors[1:] @ vectors[0]
-    wanted = content_stems(question)
+    wanted = lexicon.content_stems(question)
+    weight = settings.similarity_weight
     scored = []
     for quote, context, sim in zip(candidates, contexts, similarity, strict=True):
-        overlap = len(wanted & content_stems(context)) / len(wanted) if wanted else 0.0
-        scored.append(
-            Quote(quote.hit, quote.start, quote.end, quote.text, float(0.7 * sim + 0.3 * overlap))
-        )
+        overlap = lexicon.coverage(wanted, lexicon.content_stems(context))
+        score = float(weight * sim + (1 - weight) * overlap)
+        scored.append(Quote(quote.hit, quote.start, quote.end, quote.text, score))
     scored.sort(key=lambda q: -q.score)
-    floor = scored[0].score * RELATIVE_FLOOR
+    floor = scored[0].score * settings.relative_floor
     chosen: list[Quote] = []
     for quote in scored:
-        if len(chosen) == limit or quote.score < floor:
+        if len(chosen) == settings.sentences or quote.score < floor:
             break
         if all(quote.text != c.text for c in chosen):
             chosen.append(quote)
@@ -70,14 +95,14 @@ def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
 
-def _answer_like(text: str, at: int, sentence: str) -> bool:
+def _answer_like(text: str, at: int, sentence: str, min_words: int) -> bool:
     """Not a heading, a lead-in ("Key topics include:"), a question, or a fragment."""
     if text[_line_start(text, at) : at].lstrip().startswith("#"):
         return False
     if sentence.endswith(("?", ":")):
         return False
     words = len(sentence.split())
-    return words >= MIN_WORDS and (words >= 8 or sentence[-1] in '.!"”’)')
+    return words >= min_words and (words >= 8 or sentence[-1] in '.!"”’)')
 
 
 def _heading_above(text: str, at: int) -> str:

@@ -11,9 +11,6 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-# Extra slack for the chat template's own tokens, which the budget cannot see.
-TEMPLATE_SLACK = 64
-
 
 class Generator(Protocol):
     name: str
@@ -58,6 +55,10 @@ class LlamaGenerator:
             seed=self._seed,
             verbose=False,
         )
+
+    def load(self) -> None:
+        """Load the weights now rather than on the first question."""
+        self.llm  # noqa: B018 - the cached property loads them
 
     @property
     def n_ctx(self) -> int:

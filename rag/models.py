@@ -7,13 +7,13 @@ the server) into $RAG_HOME/models, and a file whose sha256 does not match is del
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
 from index import rag_home
-from index.embedding import resolve_model
+from index.embedding import downloaded_model_dir, resolve_model
+from index.environment import HF_HUB_OFFLINE, hub_offline, models_file_override
 
 from .errors import DownloadError, ModelMissingError
 
@@ -33,7 +33,7 @@ class ModelSpec:
 
 
 def models_file() -> Path:
-    return Path(os.environ.get("RAG_MODELS_FILE") or PACKAGED_LIST)
+    return models_file_override() or PACKAGED_LIST
 
 
 def models_dir() -> Path:
@@ -72,7 +72,7 @@ def spec_for(role: Role, path: Path | None = None) -> ModelSpec | None:
 
 
 def _repo_dir(spec: ModelSpec) -> Path:
-    return models_dir() / spec.repo.replace("/", "--")
+    return downloaded_model_dir(spec.repo)
 
 
 def local_path(spec: ModelSpec) -> Path | None:
@@ -104,15 +104,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
-
-
 def download(spec: ModelSpec) -> Path:
     """Fetch one model (with a progress bar) and check its sha256; return its local path."""
-    if _offline():
+    if hub_offline():
         raise DownloadError(
-            f"Cannot download {spec.role} model {spec.repo}: HF_HUB_OFFLINE is set. "
+            f"Cannot download {spec.role} model {spec.repo}: {HF_HUB_OFFLINE} is set. "
             + _by_hand(spec)
         )
     from huggingface_hub import hf_hub_download, snapshot_download
@@ -153,7 +149,12 @@ def find_llm(explicit: Path | None = None) -> Path | None:
         if not Path(explicit).is_file():
             raise ModelMissingError(f"No GGUF file at {explicit}.")
         return Path(explicit)
-    spec = spec_for("llm")
+    return find("llm")
+
+
+def find(role: Role) -> Path | None:
+    """The local copy of the model models.txt names for `role`, or None. No network."""
+    spec = spec_for(role)
     return local_path(spec) if spec else None
 
 

@@ -18,5 +18,8 @@ class CrossEncoderReranker:
 
         return CrossEncoder(str(self.path))
 
+    def warm_up(self) -> None:
+        self.model  # noqa: B018 - the cached property loads it
+
     def scores(self, question: str, passages: Sequence[str]) -> list[float]:
         return [float(s) for s in self.model.predict([(question, p) for p in passages])]

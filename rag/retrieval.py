@@ -8,15 +8,18 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Protocol
 
-import numpy as np
-
 from index import Chunk, Document, Index
 
+from .errors import RagError
 from .records import Hit
 from .settings import RetrievalSettings
 
+CACHE_SIZE = 256
+
 
 class Reranker(Protocol):
+    def warm_up(self) -> None: ...
+
     def scores(self, question: str, passages: Sequence[str]) -> list[float]: ...
 
 
@@ -76,35 +79,43 @@ class Retriever:
     ) -> None:
         self._index = idx
         self._settings = settings
-        self._reranker = reranker
+        self._reranker = reranker if settings.rerank else None
+        # Per retriever, so a cache dies with the snapshot it holds: documents are immutable
+        # in a snapshot, and a question asked again costs no encode.
+        self.document = functools.lru_cache(maxsize=CACHE_SIZE)(self._document)
+        self._query_vector = functools.lru_cache(maxsize=CACHE_SIZE)(self._index.embed_query)
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - documents are immutable in a snapshot
-    def document(self, document_id: str) -> Document:
+    def warm_up(self) -> None:
+        if self._reranker is not None:
+            self._reranker.warm_up()
+
+    def _document(self, document_id: str) -> Document:
         doc = self._index.document(document_id)
         assert doc is not None, document_id
         return doc
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - a question asked again costs no encode
-    def _query_vector(self, question: str) -> np.ndarray:
-        return self._index.embed_query(question)
-
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        k = k or self._settings.k
-        n = max(self._settings.candidates, k)
-        dense = dict(self._index.search_dense(self._query_vector(question), n))
-        lexical = dict(self._index.search_lexical(question, n))
-        fused = reciprocal_rank_fusion([list(dense), list(lexical)], self._settings.rrf_k)
+        """The best `k` passages (default: settings' k). Each retriever returns a fixed number
+        of candidates, so the order does not depend on `k`: asking for more passages adds to
+        the end (and may extend earlier passages with overlapping neighbours found further
+        down, which are merged into them)."""
+        s = self._settings
+        k = k or s.k
+        if not 1 <= k <= s.candidates:
+            raise RagError(f"k must be between 1 and {s.candidates} (retrieval.candidates).")
+        dense = dict(self._index.search_dense(self._query_vector(question), s.candidates))
+        lexical = dict(self._index.search_lexical(question, s.candidates))
+        fused = reciprocal_rank_fusion([list(dense), list(lexical)], s.rrf_k)
         chunks = self._index.chunks_by_id(fused)
         ranked = sorted(fused, key=lambda cid: -fused[cid])
         hits = self._select(
             [self._hit(chunks[c], fused[c], dense.get(c), lexical.get(c)) for c in ranked],
-            max(2 * k, 10) if self._reranker is not None and self._settings.rerank else k,
+            max(k, s.rerank_pool) if self._reranker is not None else k,
         )
-        if self._reranker is not None and self._settings.rerank and hits:
-            pool = hits[: max(2 * k, 10)]
-            scores = self._reranker.scores(question, [h.chunk.text for h in pool])
+        if self._reranker is not None and hits:
+            scores = self._reranker.scores(question, [h.chunk.text for h in hits])
             hits = sorted(
-                (replace(h, rerank=s) for h, s in zip(pool, scores, strict=True)),
+                (replace(h, rerank=score) for h, score in zip(hits, scores, strict=True)),
                 key=lambda h: -(h.rerank or 0.0),
             )
         return hits[:k]

@@ -1,29 +1,47 @@
 """The one `Settings` object of the assistant: nested sections, every field described, unknown
-keys rejected."""
+keys rejected. Every threshold and weight of the answer stage lives here; the command line
+takes its defaults from these fields (rag/options.py), so each default is written once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from index import IndexSettings
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
+AskMode = Literal["auto", "llm", "extractive"]
+ASK_MODES: tuple[AskMode, ...] = ("auto", "llm", "extractive")
+
 
 class RetrievalSettings(BaseModel):
     model_config = _STRICT
     k: int = Field(5, gt=0, le=50, description="Passages given to the answer.")
-    candidates: int = Field(30, gt=0, description="Hits taken from each retriever before fusion.")
+    candidates: int = Field(
+        30,
+        gt=0,
+        description="Hits taken from each retriever before fusion; also the most passages one "
+        "retrieval can return. Fixed, so asking for more passages never reorders the first ones.",
+    )
     rrf_k: int = Field(60, gt=0, description="Reciprocal rank fusion constant (60 is standard).")
     rerank: bool = Field(True, description="Rerank with the cross-encoder when one is installed.")
+    rerank_pool: int = Field(
+        10, gt=0, description="Passages the cross-encoder reorders (the best fused ones)."
+    )
+
+    @model_validator(mode="after")
+    def _k_within_candidates(self) -> RetrievalSettings:
+        if self.k > self.candidates:
+            raise ValueError(f"k ({self.k}) cannot exceed candidates ({self.candidates})")
+        return self
 
 
 class GenerationSettings(BaseModel):
     model_config = _STRICT
-    mode: Literal["auto", "llm", "extractive"] = Field(
+    mode: AskMode = Field(
         "auto", description="auto: the LLM when a GGUF is present, else extractive."
     )
     model_path: Path | None = Field(
@@ -34,17 +52,87 @@ class GenerationSettings(BaseModel):
     n_ctx: int = Field(4096, ge=512, description="llama.cpp context window, in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp (None: auto).")
     seed: int = Field(0, description="Sampling seed, for repeatable answers.")
-    extractive_sentences: int = Field(3, gt=0, le=10, description="Sentences quoted.")
+    template_slack: int = Field(
+        64,
+        ge=0,
+        description="Tokens kept free for the chat template's own markup, which the context "
+        "budget cannot count.",
+    )
+
+
+class ExtractiveSettings(BaseModel):
+    model_config = _STRICT
+    sentences: int = Field(3, gt=0, le=10, description="Most sentences quoted in one answer.")
+    passages: int = Field(4, gt=0, description="Top passages whose sentences are candidates.")
+    min_words: int = Field(
+        4, gt=0, description="Shorter lines are headings or fragments, never quoted."
+    )
+    similarity_weight: float = Field(
+        0.7,
+        ge=0.0,
+        le=1.0,
+        description="Weight of MiniLM similarity to the question in a sentence's score; the "
+        "rest is the share of the question's content words it holds.",
+    )
+    relative_floor: float = Field(
+        0.8, ge=0.0, le=1.0, description="Quote only sentences scoring this share of the best."
+    )
+
+
+class VerificationSettings(BaseModel):
+    """How a claim's support by a passage is scored (rag/support.py) and when it counts."""
+
+    model_config = _STRICT
+    threshold: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="A claim is supported (its citation verified) at this support score or "
+        "above. The eval's default judge uses the same threshold.",
+    )
+    similarity_weight: float = Field(
+        0.55,
+        ge=0.0,
+        le=1.0,
+        description="Weight of MiniLM similarity to the best passage sentence; the rest is "
+        "the share of the claim's content words the passage holds.",
+    )
+    number_penalty: float = Field(0.35, ge=0.0, description="A number the passage lacks.")
+    polarity_penalty: float = Field(
+        0.35, ge=0.0, description="A word whose opposite the passage says (better/worse)."
+    )
+    negation_penalty: float = Field(
+        0.35, ge=0.0, description="Negation in the claim or its best sentence, not both."
+    )
+    name_penalty: float = Field(0.3, ge=0.0, description="A name the passage lacks.")
 
 
 class AbstentionSettings(BaseModel):
     model_config = _STRICT
     min_evidence: float = Field(
         0.48,
-        description="Abstain when the retrieved passages' evidence (best cosine + 0.5 x best "
-        "share of question words, rag/abstention.py) is below this. Calibrated on the eval "
-        "set's answerable vs unanswerable questions: benchmarks/calibrate_abstention.py.",
+        description="Abstain when the retrieved passages' evidence (best cosine + "
+        "lexical_weight x best share of question words, rag/abstention.py) is below this. "
+        "Calibrated on the eval set's answerable vs unanswerable questions: "
+        "benchmarks/calibrate_abstention.py.",
     )
+    lexical_weight: float = Field(
+        0.5,
+        ge=0.0,
+        description="Weight of the question-word share in the evidence: cosine alone barely "
+        "separates on- from off-topic questions.",
+    )
+
+
+class FollowupSettings(BaseModel):
+    model_config = _STRICT
+    max_words: int = Field(
+        4, ge=0, description="Questions this short lean on the conversation and are rewritten."
+    )
+    history_messages: int = Field(
+        6, gt=0, description="Messages of the conversation the LLM sees when rewriting."
+    )
+    max_tokens: int = Field(64, gt=0, description="Longest rewritten question, in tokens.")
 
 
 class Settings(BaseModel):
@@ -52,5 +140,8 @@ class Settings(BaseModel):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    extractive: ExtractiveSettings = Field(default_factory=ExtractiveSettings)
+    verification: VerificationSettings = Field(default_factory=VerificationSettings)
     abstention: AbstentionSettings = Field(default_factory=AbstentionSettings)
+    followup: FollowupSettings = Field(default_factory=FollowupSettings)
     max_question_chars: int = Field(2000, gt=0, description="Longer questions are refused.")

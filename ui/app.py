@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -12,8 +11,9 @@ import gradio as gr
 from gradio.events import api
 
 from index import IndexStageError
-from rag import Answer, RagError
-from rag.assistant import AskMode
+from index.environment import RAG_UI_PASSWORD, ui_password
+from rag import RagError
+from rag.settings import ASK_MODES, AskMode
 
 from . import render
 from .service import AssistantService
@@ -21,7 +21,6 @@ from .uploads import ALLOWED, MAX_BYTES
 
 log = logging.getLogger(__name__)
 
-PASSWORD_ENV = "RAG_UI_PASSWORD"
 CONCURRENCY = 4  # answers computed at once; more requests wait in the queue
 
 CSS = """
@@ -92,16 +91,15 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 mode=cast(AskMode, mode),  # the radio offers only valid modes
                 temperature=temperature,
             )
-            for item in stream:
-                if isinstance(item, Answer):
-                    turn.update(
-                        answer=item.text,
-                        display=render.answer_markdown(item, number),
-                        sources=render.source_cards(item, number, service.document),
-                    )
-                else:
-                    turn["display"] += item
-                    yield _as_messages([*turns, turn], "display"), gr.skip(), "", turns
+            for delta in stream:
+                turn["display"] += delta
+                yield _as_messages([*turns, turn], "display"), gr.skip(), "", turns
+            answer = stream.answer
+            turn.update(
+                answer=answer.text,
+                display=render.answer_markdown(answer, number),
+                sources=render.source_cards(answer, number, service.document),
+            )
         except (RagError, IndexStageError) as exc:
             turn.update(answer=str(exc), display=f"⚠️ {exc}", sources="")
         turns = [*turns, turn]
@@ -110,7 +108,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
     def ask_api(question: str) -> dict[str, Any]:
         """Answer a question; returns the answer as JSON (Answer.to_dict())."""
         try:
-            return service.assistant.ask(question).to_dict()
+            return service.ask(question).to_dict()
         except (RagError, IndexStageError) as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -196,7 +194,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
                         label="Passages per answer (k)",
                     )
                     mode = gr.Radio(
-                        ["auto", "llm", "extractive"] if llm else ["extractive"],
+                        list(ASK_MODES) if llm else ["extractive"],
                         value="auto" if llm else "extractive",
                         label="Mode",
                     )
@@ -220,9 +218,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
 def serve(
     service: AssistantService, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
 ) -> gr.Blocks:
-    password = os.environ.get(PASSWORD_ENV)
+    password = ui_password()
     if host not in ("127.0.0.1", "localhost", "::1") and not password:
-        log.warning("serving on %s without a password: set %s to require one", host, PASSWORD_ENV)
+        log.warning(
+            "serving on %s without a password: set %s to require one", host, RAG_UI_PASSWORD
+        )
     app = build_app(service)
     app.launch(
         server_name=host,

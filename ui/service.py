@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import index
 from index import BuildReport, Document
-from rag import Answer, Assistant, Settings
-from rag.assistant import AskMode
+from rag import Answer, Assistant, Response, Settings
+from rag.settings import AskMode
 
 from .uploads import UploadError, store
+
+
+class _Lease:
+    """An Assistant and how many requests are using it. A replaced one is closed (its index's
+    SQLite connection) when the last of them finishes, never under a running request."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.users = 0
+        self.retired = False
+
+    def close_if_idle(self) -> None:
+        if self.retired and self.users == 0:
+            self.assistant.index.close()
 
 
 class AssistantService:
@@ -23,20 +38,38 @@ class AssistantService:
         self.index_dir = index_dir
         self.uploads = data_dir / "uploads"
         self.settings = settings or Settings()
-        self._assistant = Assistant.open(index_dir, self.settings)
-        self._changes = threading.Lock()
+        self._current = _Lease(Assistant.open(index_dir, self.settings))
+        self._changes = threading.Lock()  # one document change at a time
+        self._leases = threading.Lock()  # guards _current and the users counts
 
     @property
     def assistant(self) -> Assistant:
-        return self._assistant
+        return self._current.assistant
 
     @property
     def llm_available(self) -> bool:
-        return self._assistant.llm_available
+        return self.assistant.llm_available
 
     def warm_up(self) -> None:
-        """Load the embedding model now, not on the first question."""
-        self._assistant.retrieve("warm up", 1)
+        """Load the models now, not on the first question."""
+        self.assistant.warm_up()
+
+    @contextlib.contextmanager
+    def using(self) -> Iterator[Assistant]:
+        """The current Assistant, kept open until the block ends even if it is replaced."""
+        with self._leases:
+            lease = self._current
+            lease.users += 1
+        try:
+            yield lease.assistant
+        finally:
+            with self._leases:
+                lease.users -= 1
+                lease.close_if_idle()
+
+    def ask(self, question: str) -> Answer:
+        with self.using() as assistant:
+            return assistant.ask(question)
 
     def ask_stream(
         self,
@@ -46,19 +79,28 @@ class AssistantService:
         k: int,
         mode: AskMode,
         temperature: float,
-    ) -> Iterator[str | Answer]:
-        assistant = self._assistant
-        if temperature != assistant.settings.generation.temperature:
-            assistant = assistant.with_generation(temperature=temperature)
-        return assistant.ask_stream(question, history, k=k, mode=mode)
+    ) -> Response:
+        """A streamed answer; the Assistant it comes from stays open until it has finished."""
+
+        def leased() -> Generator[str, None, Answer]:
+            with self.using() as assistant:
+                if temperature != assistant.settings.generation.temperature:
+                    assistant = assistant.with_generation(temperature=temperature)
+                response = assistant.ask_stream(question, history, k=k, mode=mode)
+                yield from response
+                return response.answer
+
+        return Response(leased())
 
     def document(self, document_id: str) -> Document | None:
-        return self._assistant.index.document(document_id)
+        with self.using() as assistant:
+            return assistant.index.document(document_id)
 
     def documents(self) -> list[tuple[str, int | None, int]]:
-        idx = self._assistant.index
-        counts = idx.chunk_counts()
-        return [(d.source, len(d.pages) or None, counts.get(d.id, 0)) for d in idx.documents()]
+        with self.using() as assistant:
+            idx = assistant.index
+            counts = idx.chunk_counts()
+            return [(d.source, len(d.pages) or None, counts.get(d.id, 0)) for d in idx.documents()]
 
     def add(
         self, files: Sequence[tuple[Path, str]], *, progress: bool = False
@@ -82,7 +124,7 @@ class AssistantService:
 
     def remove(self, source: str) -> BuildReport:
         with self._changes:
-            doc = next((d for d in self._assistant.index.documents() if d.source == source), None)
+            doc = next((d for d in self.assistant.index.documents() if d.source == source), None)
             if doc is None:
                 return index.remove([source], self.index_dir)
             report = index.remove([doc.path], self.index_dir)
@@ -93,7 +135,11 @@ class AssistantService:
             return report
 
     def _reload(self) -> None:
-        old = self._assistant
-        self._assistant = Assistant(
+        old = self._current.assistant
+        fresh = Assistant(
             index.open(self.index_dir, self.settings.index), old.settings, old.generator
         )
+        with self._leases:
+            retired, self._current = self._current, _Lease(fresh)
+            retired.retired = True
+            retired.close_if_idle()

@@ -18,7 +18,7 @@ from eval.datasets import DEFAULT_QA
 from rag import Assistant, Settings
 from rag.settings import GenerationSettings
 
-RAG = [sys.executable, "-m", "rag.cli.main"]
+RAG = [sys.executable, "-m", "cli.main"]
 
 
 def _settings(mode: str, **generation: object) -> Settings:

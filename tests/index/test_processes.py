@@ -23,7 +23,7 @@ from index.snapshot import SNAPSHOTS, build_lock
 from ..conftest import CORPUS
 
 pytestmark = pytest.mark.slow
-RAG = [sys.executable, "-m", "rag.cli.main"]
+RAG = [sys.executable, "-m", "cli.main"]
 
 
 def rag(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:

@@ -13,7 +13,7 @@ import pytest
 import index
 
 pytestmark = pytest.mark.slow
-RAG = [sys.executable, "-m", "rag.cli.main"]
+RAG = [sys.executable, "-m", "cli.main"]
 
 
 def _rag(

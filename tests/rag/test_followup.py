@@ -1,4 +1,7 @@
-from rag.followup import needs_context, rule_rewrite
+from rag.followup import FollowupRewriter
+
+rewriter = FollowupRewriter()
+needs_context, rule_rewrite = rewriter.needs_context, rewriter.rule_rewrite
 
 HISTORY = [
     {"role": "user", "content": "Will deep learning be interpretable?"},

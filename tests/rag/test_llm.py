@@ -57,8 +57,9 @@ def test_assistant_streams_then_returns_a_checked_answer(
         )
     )
     assistant = Assistant.open(corpus_index, settings)
-    items = list(assistant.ask_stream(QUESTION))
-    deltas, final = items[:-1], items[-1]
+    response = assistant.ask_stream(QUESTION)
+    deltas = list(response)
+    final = response.answer
     assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)
     assert isinstance(final, Answer) and final.mode == "llm"
     # Every marker left in the text points at a passage; noise is flagged, not hidden.
@@ -130,14 +131,14 @@ def test_a_declining_model_makes_an_abstention(corpus_index: Path) -> None:
 
 
 def test_llm_citations_are_verified_against_their_passages(corpus_index: Path) -> None:
-    assistant = _scripted(corpus_index, "")
-    hits = assistant.retrieve(QUESTION)
+    hits = _scripted(corpus_index, "").retrieve(QUESTION)
     tabular = next(i for i, h in enumerate(hits, 1) if "tabular" in h.chunk.text)
     other = next(i for i, h in enumerate(hits, 1) if "tabular" not in h.chunk.text)
-    assistant.generator = ScriptedGenerator(
+    assistant = _scripted(
+        corpus_index,
         f"Tree-based methods remain superior on tabular data because of their inductive biases "
         f"[{tabular}]. Tabular data is best handled by quantum computers [{other}]. "
-        f"Also see [{len(hits) + 3}]."
+        f"Also see [{len(hits) + 3}].",
     )
     answer = assistant.ask(QUESTION)
     assert answer.mode == "llm" and answer.dropped_markers == (len(hits) + 3,)

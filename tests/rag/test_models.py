@@ -15,7 +15,7 @@ from rag.models import read_models
 
 from ..hub_server import hub
 
-RAG = [sys.executable, "-m", "rag.cli.main"]
+RAG = [sys.executable, "-m", "cli.main"]
 
 
 def test_the_shipped_models_file_names_every_role() -> None:

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import Assistant
+from index import Chunk, Document
+from rag import Assistant, Hit
 from rag.retrieval import reciprocal_rank_fusion
 
 
@@ -45,3 +46,32 @@ def test_overlapping_chunks_are_merged_into_one_passage(corpus_index: Path) -> N
     spans = sorted((h.chunk.document_id, h.chunk.start, h.chunk.end) for h in hits)
     for (d1, _, e1), (d2, s2, _) in itertools.pairwise(spans):
         assert d1 != d2 or e1 < s2
+
+
+def _hit(document: Document, start: int, end: int, score: float) -> Hit:
+    chunk = Chunk(
+        id=start, document_id=document.id, text=document.text[start:end], start=start, end=end
+    )
+    return Hit(chunk, document.source, score, dense=score / 2, lexical=score * 2)
+
+
+def test_merging_overlapping_passages_keeps_exact_text_and_the_best_scores() -> None:
+    from rag.retrieval import _absorb, _merged
+
+    doc = Document(
+        id="d",
+        source="d.txt",
+        path="/d.txt",
+        title="d",
+        text="abcdefghijklmnopqrstuvwxyz",
+        pages=(),
+        content_hash="h",
+    )
+    a, b = _hit(doc, 0, 10, 0.5), _hit(doc, 8, 15, 0.9)
+    merged = _merged(a, b, doc)
+    assert (merged.chunk.start, merged.chunk.end, merged.chunk.text) == (0, 15, doc.text[:15])
+    assert (merged.score, merged.dense, merged.lexical) == (0.9, 0.45, 1.8)
+    # A passage grown by a merge swallows the chosen ones it now touches, keeping its place.
+    chosen = [_hit(doc, 20, 26, 0.8), merged, _hit(doc, 15, 19, 0.3)]
+    absorbed = _absorb(chosen, 1, doc)
+    assert [(h.chunk.start, h.chunk.end) for h in absorbed] == [(20, 26), (0, 19)]

@@ -1,4 +1,4 @@
-"""`rag serve`: the web app."""
+"""`rag serve`: the web app, contributed to the `rag` command line by `register_commands`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from index import rag_home
+from index import default_index_dir, rag_home
+from rag.options import add_index_dir
 
-from .options import add_index_dir
 
-
-def register(commands: Any) -> None:
+def register_commands(commands: Any) -> None:
     serve = commands.add_parser("serve", help="the web app (chat, sources, documents)")
     serve.add_argument(
         "--host",
@@ -26,8 +25,8 @@ def register(commands: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from index import default_index_dir
-    from ui import AssistantService, serve
+    from .app import serve
+    from .service import AssistantService
 
     logging.getLogger("ui").setLevel(logging.INFO)
     service = AssistantService(

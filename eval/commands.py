@@ -1,4 +1,5 @@
-"""`rag eval` (run the eval suite) and `rag eval judge` (validate a judge)."""
+"""`rag eval` (run the eval suite) and `rag eval judge` (validate a judge), contributed to the
+`rag` command line by `register_commands`."""
 
 from __future__ import annotations
 
@@ -8,20 +9,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_index_dir
+from rag.options import add_index_dir, add_setting
+from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings
 
 _METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
 
 
-def register(commands: Any) -> None:
-    from eval.datasets import DEFAULT_JUDGE, DEFAULT_QA
-    from eval.judges import JUDGES
+def register_commands(commands: Any) -> None:
+    from .datasets import DEFAULT_JUDGE, DEFAULT_QA
+    from .judges import JUDGES
 
     run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
     run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
-    run.add_argument("--mode", choices=["auto", "llm", "extractive"], default="auto")
+    add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
     run.add_argument("--judge", choices=JUDGES, default="minilm")
-    run.add_argument("--k", type=int, default=5, help="passages per answer (default 5)")
+    add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
     run.add_argument(
         "--fail-under", nargs="+", default=[], metavar="METRIC=VALUE", help=_METRIC_HELP
@@ -54,7 +56,7 @@ def _thresholds(specs: list[str]) -> dict[str, float]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from eval import run_eval, write_report
+    from . import run_eval, write_report
 
     bars = _thresholds(args.fail_under)
     report = run_eval(
@@ -98,9 +100,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    from eval.datasets import load_judge
-    from eval.judge_validation import validate_judge
-    from eval.judges import Judge, OverlapJudge, make_judge
+    from .datasets import load_judge
+    from .judge_validation import validate_judge
+    from .judges import Judge, OverlapJudge, make_judge
 
     rows = load_judge(args.file)
     judge: Judge

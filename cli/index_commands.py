@@ -9,8 +9,7 @@ from typing import Any
 
 import index
 from index.builder import DEFAULT_WAIT_SECONDS
-
-from .options import add_index_dir
+from rag.options import add_index_dir
 
 
 def register(commands: Any) -> None:

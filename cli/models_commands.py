@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ..models import ROLES, download, local_path, models_file, read_models
+from rag.models import ROLES, download, local_path, models_file, read_models
 
 
 def register(commands: Any) -> None:

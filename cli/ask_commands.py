@@ -5,58 +5,36 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from ..assistant import Assistant
-from ..errors import QuestionError
-from ..records import Answer
-from ..settings import GenerationSettings, RetrievalSettings, Settings
-from .options import add_index_dir
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    add_index_dir(parser)
-    parser.add_argument(
-        "--mode",
-        choices=["auto", "llm", "extractive"],
-        default="auto",
-        help="auto: the LLM if installed, else extractive (default)",
-    )
-    parser.add_argument("--k", type=int, default=5, help="passages to retrieve (default 5)")
-    parser.add_argument("--model", type=Path, help="a GGUF file to answer with")
-    parser.add_argument("--temperature", type=float, default=0.0)
+from rag import Answer, Assistant, QuestionError
+from rag.options import add_answer_options, add_index_dir, answer_settings
 
 
 def register(commands: Any) -> None:
     ask = commands.add_parser("ask", help="ask one question of your documents")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    _common(ask)
+    add_index_dir(ask)
+    add_answer_options(ask)
     ask.set_defaults(run=_ask)
 
     chat = commands.add_parser("chat", help="an interactive session with follow-up questions")
-    _common(chat)
+    add_index_dir(chat)
+    add_answer_options(chat)
     chat.set_defaults(run=_chat)
 
 
 def _open(args: argparse.Namespace) -> Assistant:
-    settings = Settings(
-        retrieval=RetrievalSettings(k=args.k),
-        generation=GenerationSettings(
-            mode=args.mode, model_path=args.model, temperature=args.temperature
-        ),
-    )
-    return Assistant.open(args.index_dir, settings)
+    return Assistant.open(args.index_dir, answer_settings(args))
 
 
-def print_answer(answer: Answer, *, streamed: bool) -> None:
-    if not streamed:
-        print(answer.text)
-    elif answer.mode == "llm":
-        print()  # the streamed text ended the line without a newline
-        if answer.dropped_markers:
-            print(f"(removed markers that point at no passage: {list(answer.dropped_markers)})")
+def print_answer(answer: Answer, *, shown: str = "") -> None:
+    """`shown`: the text already printed as it streamed."""
+    if not (shown and answer.mode == "llm") and shown.strip() != answer.text:
+        print(answer.text)  # not streamed, or the model declined: the abstention
+    if answer.dropped_markers:
+        print(f"(removed markers that point at no passage: {list(answer.dropped_markers)})")
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
@@ -73,14 +51,17 @@ def print_answer(answer: Answer, *, streamed: bool) -> None:
 
 
 def _stream(assistant: Assistant, question: str, history: list[dict[str, str]]) -> Answer:
-    answer = None
-    for item in assistant.ask_stream(question, history):
-        if isinstance(item, Answer):
-            answer = item
-        elif assistant.llm_available and assistant.settings.generation.mode != "extractive":
-            print(item, end="", flush=True)
-    assert answer is not None
-    print_answer(answer, streamed=answer.mode == "llm")
+    response = assistant.ask_stream(question, history)
+    shown = ""
+    # A model's answer streams as it is written; an extractive one is printed whole.
+    if assistant.mode == "llm":
+        for delta in response:
+            print(delta, end="", flush=True)
+            shown += delta
+        if shown:
+            print()  # the streamed text ended without a newline
+    answer = response.answer
+    print_answer(answer, shown=shown)
     return answer
 
 
@@ -95,7 +76,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     assistant = _open(args)
-    mode = "LLM" if assistant.llm_available and args.mode != "extractive" else "extractive"
+    mode = "LLM" if assistant.mode == "llm" else "extractive"
     print(f"Ask about your documents ({mode} mode). Empty line or Ctrl-D to quit.")
     history: list[dict[str, str]] = []
     while True:

@@ -1,4 +1,5 @@
-"""The `rag` command line: the one place that wires the stages together."""
+"""`rag`: the entry point. Parses, configures logging, runs a command, turns domain errors
+into one line and an exit code."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from eval.datasets import DatasetError
+import eval.commands
+import ui.commands
+from eval import DatasetError
 from index import IndexStageError
+from rag import RagError
 
-from ..errors import RagError
-from . import ask_commands, eval_commands, index_commands, models_commands, serve_commands
+from . import ask_commands, index_commands, models_commands
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -25,8 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     index_commands.register(commands)
     ask_commands.register(commands)
     models_commands.register(commands)
-    eval_commands.register(commands)
-    serve_commands.register(commands)
+    eval.commands.register_commands(commands)
+    ui.commands.register_commands(commands)
     return parser
 
 

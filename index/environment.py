@@ -1,0 +1,33 @@
+"""Every environment variable the project reads, read here and nowhere else.
+
+Read at each call, not at import: tests and long-lived processes may change them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RAG_HOME = "RAG_HOME"  # where the assistant keeps its data (like llm's LLM_USER_PATH)
+RAG_MODELS_FILE = "RAG_MODELS_FILE"  # another models.txt
+RAG_UI_PASSWORD = "RAG_UI_PASSWORD"  # the web app's password (user "rag")
+HF_HUB_OFFLINE = "HF_HUB_OFFLINE"  # huggingface_hub's own switch: never touch the network
+
+
+def rag_home() -> Path:
+    """$RAG_HOME, else ~/.local/share/rag."""
+    env = os.environ.get(RAG_HOME)
+    return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "rag"
+
+
+def models_file_override() -> Path | None:
+    env = os.environ.get(RAG_MODELS_FILE)
+    return Path(env) if env else None
+
+
+def ui_password() -> str | None:
+    return os.environ.get(RAG_UI_PASSWORD) or None
+
+
+def hub_offline() -> bool:
+    return os.environ.get(HF_HUB_OFFLINE, "").lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,35 @@
+"""What writes an answer from passages: the `Answerer` protocol and the `Draft` it returns.
+
+Two implementations: `ExtractiveAnswerer` quotes sentences (rag/extractive.py) and
+`LLMAnswerer` has a local model write (rag/llm.py). Neither verifies its own claims: every
+draft goes through the same `verify` step (rag/verify.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from .citations import Claim
+from .records import Hit
+
+AnswerMode = Literal["llm", "extractive"]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    text: str  # the answer as shown, with [n] markers into `hits`
+    claims: tuple[Claim, ...]
+    hits: tuple[Hit, ...]  # the passages the answerer saw, numbered from 1
+    notice: str = ""
+    declined: bool = False  # the answerer found no answer in the passages
+    dropped_markers: tuple[int, ...] = ()  # [n] that pointed at no passage, removed
+
+
+class Answerer(Protocol):
+    mode: AnswerMode
+
+    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
+        """Yield text deltas as the answer is written; return the draft."""
+        ...

@@ -1,0 +1,63 @@
+"""Answers written by a local language model: the passages that fit its context window go into
+the prompt, the reply streams out, and its markers are put in the one citation form (markers
+that point at no passage removed and reported)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Generator, Sequence
+
+from . import prompt
+from .answerer import AnswerMode, Draft
+from .citations import claims, drop_invalid, normalize_markers
+from .errors import RagError
+from .generation import Generator as TextGenerator
+from .records import Hit
+from .settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+# Models can emit control characters; they never belong in an answer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class LLMAnswerer:
+    mode: AnswerMode = "llm"
+
+    def __init__(self, generator: TextGenerator, settings: GenerationSettings) -> None:
+        self.generator = generator
+        self._settings = settings
+
+    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
+        kept = tuple(self._fit(question, hits))
+        parts: list[str] = []
+        for delta in self.generator.stream_chat(
+            prompt.messages(question, kept),
+            max_tokens=self._settings.max_answer_tokens,
+            temperature=self._settings.temperature,
+        ):
+            parts.append(delta)
+            yield delta
+        raw = _CONTROL.sub("", "".join(parts)).strip()
+        if not raw or prompt.DECLINE in raw:
+            return Draft("", (), kept, declined=True)
+        text, dropped = drop_invalid(normalize_markers(raw), len(kept))
+        if dropped:
+            log.info("removed markers pointing at no passage: %s", dropped)
+        return Draft(text, tuple(claims(text)), kept, dropped_markers=tuple(dropped))
+
+    def _fit(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
+        s = self._settings
+        n_ctx = self.generator.n_ctx
+        budget = n_ctx - s.max_answer_tokens - s.template_slack
+        kept = prompt.fit(question, hits, self.generator.count_tokens, budget)
+        if not kept:
+            raise RagError(
+                f"The model's context window ({n_ctx} tokens) cannot hold the instructions, the "
+                f"question and one passage with {s.max_answer_tokens} tokens left for the "
+                "answer. Raise generation.n_ctx or lower max_answer_tokens."
+            )
+        if len(kept) < len(hits):
+            log.info("context budget: %d of %d passages fit", len(kept), len(hits))
+        return kept

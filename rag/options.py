@@ -1,0 +1,54 @@
+"""Command-line options shared by the `rag` commands of every stage, with their defaults and
+help read from `Settings` fields, so a default is written once (paper-qa's way)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .settings import ASK_MODES, GenerationSettings, RetrievalSettings, Settings
+
+
+def add_index_dir(parser: argparse.ArgumentParser, dest: str = "index_dir") -> None:
+    parser.add_argument(
+        "--index-dir",
+        dest=dest,
+        type=Path,
+        help="index folder (default: $RAG_HOME/index, RAG_HOME defaulting to ~/.local/share/rag)",
+    )
+
+
+def add_setting(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    section: type[BaseModel],
+    name: str,
+    **kwargs: Any,
+) -> None:
+    """`flag` for the field `name` of a Settings section: its default, and its description
+    as help ("(default: ...)" appended)."""
+    field = section.model_fields[name]
+    default = field.get_default(call_default_factory=True)
+    help_text = (field.description or "").rstrip(".")
+    parser.add_argument(flag, default=default, help=f"{help_text} (default: {default})", **kwargs)
+
+
+def add_answer_options(parser: argparse.ArgumentParser) -> None:
+    """--mode, --k, --model, --temperature: how questions are answered."""
+    add_setting(parser, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
+    add_setting(parser, "--k", RetrievalSettings, "k", type=int)
+    parser.add_argument("--model", type=Path, help="a GGUF file to answer with")
+    add_setting(parser, "--temperature", GenerationSettings, "temperature", type=float)
+
+
+def answer_settings(args: argparse.Namespace) -> Settings:
+    """The Settings that the options of `add_answer_options` ask for."""
+    return Settings(
+        retrieval=RetrievalSettings(k=args.k),
+        generation=GenerationSettings(
+            mode=args.mode, model_path=args.model, temperature=args.temperature
+        ),
+    )

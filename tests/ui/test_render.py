@@ -1,0 +1,48 @@
+"""What the page shows, from the pure render functions: links only for cited markers, text
+escaped, the quote highlighted inside its document."""
+
+from __future__ import annotations
+
+from index import Document
+from rag import Answer, Citation
+from ui import render
+
+DOC = Document(
+    id="d1",
+    source="<b>notes</b>.txt",
+    path="/x/notes.txt",
+    title="notes",
+    text="Intro text. Trees beat nets on <tables>. More text follows here.",
+)
+START = DOC.text.index("Trees")
+END = DOC.text.index("More") - 1
+
+
+def _answer(verified: bool = True) -> Answer:
+    quote = DOC.text[START:END]
+    citation = Citation(1, DOC.source, DOC.id, None, START, END, quote, verified, 0.9, quote)
+    return Answer(f"{quote} [1] and [7].", "extractive", (citation,), notice="Quoted <verbatim>.")
+
+
+def test_only_cited_markers_become_links() -> None:
+    markdown = render.answer_markdown(_answer(), turn=3)
+    assert "[\\[1\\]](#src-3-1)" in markdown and "[7]" in markdown and "#src-3-7" not in markdown
+
+
+def test_cards_escape_text_and_highlight_the_quote_in_context() -> None:
+    html = render.source_cards(_answer(), 2, {DOC.id: DOC}.get)
+    assert 'id="src-2-1"' in html and "&lt;b&gt;notes&lt;/b&gt;.txt" in html
+    assert "<mark>Trees beat nets on &lt;tables&gt;.</mark>" in html
+    assert "Intro text. <mark>" in html and "Quoted &lt;verbatim&gt;." in html
+    assert "<b>notes</b>" not in html and "<tables>" not in html
+
+
+def test_unsupported_citations_get_their_badge() -> None:
+    assert "rag-unsupported" in render.source_cards(_answer(verified=False), 1, {}.get)
+    assert "rag-verified" in render.source_cards(_answer(), 1, {}.get)
+
+
+def test_documents_table_escapes_names() -> None:
+    table = render.documents_table([("<i>x</i>.md", None, 3)])
+    assert "&lt;i&gt;x&lt;/i&gt;.md" in table and "<i>" not in table
+    assert "No documents yet" in render.documents_table([])
