@@ -19,3 +19,26 @@ def test_a_standalone_question_is_left_alone() -> None:
     assert not needs_context(question)
     assert rule_rewrite(question, HISTORY) == question
     assert rule_rewrite("Why not?", []) == "Why not?"
+
+
+def test_with_a_model_the_rewrite_is_the_models_first_line() -> None:
+    from .test_llm import ScriptedGenerator
+
+    model = ScriptedGenerator("Why is deep learning unlikely to be interpretable?\nExtra text.")
+    assert (
+        rewriter.standalone("Why not?", HISTORY, model)
+        == "Why is deep learning unlikely to be interpretable?"
+    )
+    # A standalone question is not sent to the model at all.
+    question = "What factors enabled deep learning to take off in the 2010s?"
+    assert rewriter.standalone(question, HISTORY, ScriptedGenerator("WRONG")) == question
+
+
+def test_a_rambling_or_silent_model_falls_back_to_the_rule() -> None:
+    from .test_llm import ScriptedGenerator
+
+    for reply in ("", "word " * 200):
+        assert (
+            rewriter.standalone("Why not?", HISTORY, ScriptedGenerator(reply))
+            == "Will deep learning be interpretable? Why not?"
+        )
