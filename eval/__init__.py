@@ -7,9 +7,10 @@ abstention of the real assistant on a QA dataset, scored by a judge whose own tr
     report.metrics["faithfulness"]
 """
 
+from rag.judge import Judge
+
 from .datasets import DatasetError
 from .judge_validation import JudgeValidation, validate_judge
-from .judges import Judge
 from .report import write_report
 from .runner import EvalReport, run_eval
 

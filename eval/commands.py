@@ -22,7 +22,7 @@ def register_commands(commands: Any) -> None:
     run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
     run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
     add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
-    run.add_argument("--judge", choices=JUDGES, default="minilm")
+    run.add_argument("--judge", choices=JUDGES, default="learned")
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
     run.add_argument(
@@ -35,10 +35,17 @@ def register_commands(commands: Any) -> None:
     judge = sub.add_parser(
         "judge", help="score labeled (context, answer) pairs: how good is a judge?"
     )
-    judge.add_argument("file", type=Path, nargs="?", default=DEFAULT_JUDGE)
-    judge.add_argument("--judge", dest="judge_name", choices=JUDGES, default="minilm")
+    judge.add_argument(
+        "files",
+        type=Path,
+        nargs="*",
+        default=[DEFAULT_JUDGE],
+        metavar="FILE",
+        help="labeled rows (JSON Lines: context/answer/label, or HaluEval's knowledge/question/"
+        "right_answer/hallucinated_answer); default: the project's judge.jsonl",
+    )
+    judge.add_argument("--judge", dest="judge_name", choices=JUDGES, default="learned")
     judge.add_argument("--json", dest="judge_json", action="store_true")
-    add_index_dir(judge, "judge_index_dir")
     judge.set_defaults(run=_judge)
 
 
@@ -100,29 +107,31 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
+    from rag.settings import Settings
+
     from .datasets import load_judge
     from .judge_validation import validate_judge
-    from .judges import Judge, OverlapJudge, make_judge
+    from .judges import make_judge
 
-    rows = load_judge(args.file)
-    judge: Judge
-    if args.judge_name == "overlap":
-        judge = OverlapJudge()
-    else:
-        from rag import Assistant
-
-        judge = make_judge(args.judge_name, Assistant.open(args.judge_index_dir))
-    result = validate_judge(judge, rows)
+    judge = make_judge(args.judge_name, Settings())
+    results = []
+    for path in args.files:
+        loaded = load_judge(path)
+        for problem in loaded.problems:
+            print(f"rag: skipped {problem}", file=sys.stderr)
+        results.append(validate_judge(judge, loaded.rows, file=str(path), skipped=loaded.problems))
     if args.judge_json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps([r.to_dict() for r in results], indent=2))
         return 0
-    c = result.confusion
-    print(f"judge {result.judge} on {result.rows} labeled pairs ({args.file})")
-    print(f"  AUROC              {result.auroc:.3f}")
-    print(f"  balanced accuracy  {result.balanced_accuracy:.3f} at threshold {result.threshold}")
-    print("  confusion (positive = unfaithful):")
-    print(f"    predicted unfaithful: {c.tp} unfaithful, {c.fp} faithful")
-    print(f"    predicted faithful:   {c.fn} unfaithful, {c.tn} faithful")
-    for kind, value in result.by_kind.items():
-        print(f"  AUROC on {kind:<22} {value:.3f}")
+    for result in results:
+        print(f"{result.file}: {result.rows} labeled answers ({len(result.skipped)} skipped)")
+        print(f"  {'':<20} {'AUROC':>6} {'bal.acc':>7} {'prec':>6} {'recall':>6} {'F1':>6}  at")
+        for s in (result.judge, result.baseline):
+            print(
+                f"  {s.judge:<20} {s.auroc:>6.3f} {s.balanced_accuracy:>7.3f} {s.precision:>6.3f} "
+                f"{s.recall:>6.3f} {s.f1:>6.3f}  {s.threshold:.2f}  "
+                f"({s.rows_per_second:.0f} rows/s)"
+            )
+        for kind, value in result.by_kind.items():
+            print(f"  AUROC on {kind:<22} {value:.3f}")
     return 0

@@ -37,6 +37,8 @@ class JudgeRow:
     answer: str
     label: int  # 1 = unfaithful (not supported by the context)
     kind: str = ""
+    question: str = ""
+    group: str = ""  # rows of one group share a context: cross-validation keeps them together
 
 
 def _lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -75,16 +77,65 @@ def load_qa(path: Path = DEFAULT_QA) -> list[QARow]:
     return out
 
 
-def load_judge(path: Path = DEFAULT_JUDGE) -> list[JudgeRow]:
-    out = []
-    for number, row in _lines(path):
+@dataclass(frozen=True)
+class JudgeFile:
+    rows: list[JudgeRow]
+    problems: list[str]  # "path:line: what is wrong" for each row that was left out
+
+
+def load_judge(path: Path = DEFAULT_JUDGE) -> JudgeFile:
+    """Labeled (context, answer) rows: the project's format (context as a string or a list of
+    passages, answer, label 1 = unfaithful, optional question and kind) or HaluEval-QA's
+    native one (knowledge, question, right_answer, hallucinated_answer: two rows each).
+    A malformed line is reported with its number and skipped; the others are kept."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DatasetError(f"cannot read dataset {path}: {exc.strerror or exc}") from exc
+    rows: list[JudgeRow] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
         try:
-            context = row["context"]
-            passages = (context,) if isinstance(context, str) else tuple(map(str, context))
-            label = int(row["label"])
+            rows += _judge_rows(json.loads(line), group=f"{Path(path).name}:{number}")
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: not JSON ({exc.msg})")
         except (KeyError, TypeError, ValueError) as exc:
-            raise DatasetError(f"{path}:{number}: expected context, answer, label") from exc
-        if label not in (0, 1):
-            raise DatasetError(f"{path}:{number}: label must be 0 (faithful) or 1 (unfaithful)")
-        out.append(JudgeRow(passages, str(row["answer"]), label, str(row.get("kind", ""))))
-    return out
+            problems.append(f"{path}:{number}: {exc}")
+    if not rows:
+        raise DatasetError(
+            f"dataset {path} has no usable rows" + (f": {problems[0]}" if problems else "")
+        )
+    return JudgeFile(rows, problems)
+
+
+def _judge_rows(row: Any, group: str) -> list[JudgeRow]:
+    """The rows of one line; `group` names the line, for HaluEval's pair of answers."""
+    if not isinstance(row, dict):
+        raise TypeError("expected a JSON object")
+    if "knowledge" in row:  # HaluEval-QA
+        context, question = (str(row["knowledge"]),), str(row["question"])
+        return [
+            JudgeRow(context, str(row["right_answer"]), 0, "", question, group),
+            JudgeRow(context, str(row["hallucinated_answer"]), 1, "halueval", question, group),
+        ]
+    missing = [key for key in ("context", "answer", "label") if key not in row]
+    if missing:
+        raise ValueError(f"expected context, answer, label (missing {', '.join(missing)})")
+    context = row["context"]
+    passages = (context,) if isinstance(context, str) else tuple(map(str, context))
+    label = row["label"]
+    if label not in (0, 1):
+        raise ValueError("label must be 0 (faithful) or 1 (unfaithful)")
+    return [
+        JudgeRow(
+            passages,
+            str(row["answer"]),
+            int(label),
+            str(row.get("kind", "")),
+            str(row.get("question", "")),
+            # Rows sharing a context (a source, or the same text) stay in one fold.
+            str(row.get("source_id") or "\n\n".join(passages)),
+        )
+    ]

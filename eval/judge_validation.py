@@ -1,54 +1,90 @@
-"""How far can a judge be trusted? Score labeled (context, answer) pairs and compare."""
+"""How far can a judge be trusted? Score labeled (context, answer) rows and compare it with the
+overlap baseline on the same rows."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from rag.judge import Judge, OverlapJudge
+
 from . import metrics
 from .datasets import JudgeRow
-from .judges import Judge
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One judge on one file; positive = unsupported (label 1)."""
+
+    judge: str
+    threshold: float
+    auroc: float
+    balanced_accuracy: float
+    precision: float
+    recall: float
+    f1: float
+    confusion: metrics.Confusion
+    rows_per_second: float
 
 
 @dataclass(frozen=True)
 class JudgeValidation:
-    judge: str
+    file: str
     rows: int
-    threshold: float
-    auroc: float  # of 1 - support against label 1 = unfaithful
-    balanced_accuracy: float  # at the judge's own threshold
-    confusion: metrics.Confusion
-    by_kind: dict[str, float]  # AUROC of each error kind against the faithful rows
-    scores: tuple[float, ...]  # support per row, in dataset order
+    skipped: tuple[str, ...]  # malformed lines, "path:line: why"
+    judge: Scores
+    baseline: Scores  # the overlap judge on the same rows
+    by_kind: dict[str, float]  # the judge's AUROC of each error kind against the faithful rows
+    scores: tuple[float, ...]  # the judge's score per row, in file order
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["confusion"] = asdict(self.confusion)
-        return data
+        return asdict(self)
 
 
-def validate_judge(judge: Judge, rows: Sequence[JudgeRow]) -> JudgeValidation:
-    scores = [judge.support(r.answer, list(r.context)) for r in rows]
+def score(judge: Judge, rows: Sequence[JudgeRow]) -> tuple[Scores, list[float]]:
+    started = time.perf_counter()
+    values = [judge.judge(r.context, r.answer, r.question or None).score for r in rows]
+    seconds = time.perf_counter() - started
     labels = [r.label for r in rows]
-    unfaithfulness = [1 - s for s in scores]
-    matrix = metrics.confusion([int(s < judge.threshold) for s in scores], labels)
+    matrix = metrics.confusion([int(v >= judge.threshold) for v in values], labels)
+    return (
+        Scores(
+            judge=judge.name,
+            threshold=judge.threshold,
+            auroc=metrics.auroc(values, labels),
+            balanced_accuracy=matrix.balanced_accuracy,
+            precision=matrix.precision,
+            recall=matrix.recall,
+            f1=matrix.f1,
+            confusion=matrix,
+            rows_per_second=len(rows) / seconds if seconds else float("inf"),
+        ),
+        values,
+    )
+
+
+def validate_judge(
+    judge: Judge, rows: Sequence[JudgeRow], *, file: str = "", skipped: Sequence[str] = ()
+) -> JudgeValidation:
+    scores, values = score(judge, rows)
+    baseline, _ = score(OverlapJudge(), rows)
     by_kind = {}
     for kind in sorted({r.kind for r in rows if r.label == 1 and r.kind}):
         picked = [
-            (u, r.label)
-            for u, r in zip(unfaithfulness, rows, strict=True)
+            (v, r.label)
+            for v, r in zip(values, rows, strict=True)
             if r.label == 0 or r.kind == kind
         ]
         if any(y == 0 for _, y in picked):
-            by_kind[kind] = metrics.auroc([u for u, _ in picked], [y for _, y in picked])
+            by_kind[kind] = metrics.auroc([v for v, _ in picked], [y for _, y in picked])
     return JudgeValidation(
-        judge=judge.name,
+        file=file,
         rows=len(rows),
-        threshold=judge.threshold,
-        auroc=metrics.auroc(unfaithfulness, labels),
-        balanced_accuracy=matrix.balanced_accuracy,
-        confusion=matrix,
+        skipped=tuple(skipped),
+        judge=scores,
+        baseline=baseline,
         by_kind=by_kind,
-        scores=tuple(scores),
+        scores=tuple(values),
     )

@@ -1,10 +1,10 @@
-"""Judges: does a set of passages support a claim? One small protocol, several backends.
+"""Judges by name: does a context support an answer? All share rag.judge's interface,
+`judge(context, answer, question=None) -> Judgment`, and need no index.
 
-- `overlap`: share of the claim's content words found in the passages. The baseline to beat.
-- `minilm` (default, offline): rag.support.SupportScorer, MiniLM similarity plus lexical
-  evidence (missing content words, numbers, negation).
-- `nli`: an NLI cross-encoder (models.txt role `judge`): the entailment probability.
-- `llm`: the GGUF through llama.cpp, asked whether the passages support the statement.
+- `learned` (default): rag.judge.LearnedJudge, the fitted model the Assistant verifies with.
+- `overlap`: the share of answer words the context lacks. The baseline to beat.
+- `nli`: an NLI cross-encoder (models.txt role `judge`), 1 - entailment probability per claim.
+- `llm`: the GGUF through llama.cpp, asked whether the context supports each claim.
 """
 
 from __future__ import annotations
@@ -13,56 +13,52 @@ import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from index.embedding import Embedder
-from rag import lexicon
+from rag.errors import ModelMissingError
 from rag.generation import Generator
-from rag.support import SupportScorer
+from rag.judge import (
+    ClaimVerdict,
+    Judge,
+    Judgment,
+    LearnedJudge,
+    OverlapJudge,
+    context_text,
+    split_claims,
+)
+from rag.models import find
+from rag.settings import Settings
 
-JUDGES = ("minilm", "overlap", "nli", "llm")
-
-
-class Judge(Protocol):
-    name: str
-    threshold: float  # support below this counts as unsupported
-
-    def support(self, claim: str, passages: Sequence[str]) -> float:
-        """Probability-like score in [0, 1] that the passages support the claim."""
-        ...
-
-
-class OverlapJudge:
-    name = "overlap"
-    threshold = 0.75
-
-    def support(self, claim: str, passages: Sequence[str]) -> float:
-        found = set().union(*(lexicon.content_stems(p) for p in passages))
-        return lexicon.coverage(lexicon.content_stems(claim), found)
+JUDGES = ("learned", "overlap", "nli", "llm")
 
 
-class MiniLMJudge:
-    """The scorer that verifies the assistant's citations, with its threshold: one scorer."""
+class _ClaimByClaim:
+    """A judge made of a per-claim probability of "unsupported": the answer's score is its
+    worst claim's."""
 
-    name = "minilm"
+    name = ""
+    threshold = 0.5
 
-    def __init__(self, embedder: Embedder, scorer: SupportScorer | None = None) -> None:
-        """Pass the assistant's scorer to share its settings and its cache of split and
-        encoded passages."""
-        self._scorer = scorer or SupportScorer(embedder)
-        self.threshold = self._scorer.threshold
+    def unsupported(self, context: str, claim: str) -> float:
+        raise NotImplementedError
 
-    def support(self, claim: str, passages: Sequence[str]) -> float:
-        return self._scorer.score(claim, passages)
+    def judge(
+        self, context: str | Sequence[str], answer: str, question: str | None = None
+    ) -> Judgment:
+        text = context_text(context)
+        verdicts = tuple(
+            ClaimVerdict(c, self.unsupported(text, c), (0, len(text)), ())
+            for c in split_claims(answer)
+        )
+        return Judgment(max(v.score for v in verdicts), verdicts, self.threshold)
 
 
-class NLIJudge:
+class NLIJudge(_ClaimByClaim):
     """sentence-transformers CrossEncoder trained on NLI; label names come from its config."""
 
     name = "nli"
-    threshold = 0.5
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -78,20 +74,17 @@ class NLIJudge:
         labels = {int(i): str(n).lower() for i, n in self.model.config.id2label.items()}
         return next((i for i, n in labels.items() if n.startswith("entail")), 1)
 
-    def support(self, claim: str, passages: Sequence[str]) -> float:
-        if not passages:
-            return 0.0
-        logits = np.atleast_2d(self.model.predict([(p, claim) for p in passages]))
+    def unsupported(self, context: str, claim: str) -> float:
+        logits = np.atleast_2d(self.model.predict([(context, claim)]))
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
         probs = exp / exp.sum(axis=1, keepdims=True)
-        return float(probs[:, self._entailment].max())
+        return 1.0 - float(probs[0, self._entailment])
 
 
-class LLMJudge:
+class LLMJudge(_ClaimByClaim):
     """Statement verification with the local LLM (as RAGAS does with a hosted one)."""
 
     name = "llm"
-    threshold = 0.5
     PROMPT = (
         "Context:\n{context}\n\nStatement: {claim}\n\n"
         "Is the statement fully supported by the context? Answer with one word: Yes or No."
@@ -100,33 +93,32 @@ class LLMJudge:
     def __init__(self, generator: Generator) -> None:
         self._generator = generator
 
-    def support(self, claim: str, passages: Sequence[str]) -> float:
-        context = "\n\n".join(passages)
+    def unsupported(self, context: str, claim: str) -> float:
         messages = [{"role": "user", "content": self.PROMPT.format(context=context, claim=claim)}]
         reply = "".join(self._generator.stream_chat(messages, max_tokens=4, temperature=0.0))
         word = re.findall(r"[a-z]+", reply.lower())[:1]
-        return 1.0 if word == ["yes"] else 0.0 if word == ["no"] else 0.5
+        return 0.0 if word == ["yes"] else 1.0 if word == ["no"] else 0.5
 
 
-def make_judge(name: str, assistant: Any) -> Judge:
-    """A judge by name, built from what the assistant (and models.txt) has."""
-    from rag.errors import ModelMissingError
-    from rag.models import local_path, spec_for
-
+def make_judge(
+    name: str, settings: Settings | None = None, *, generator: Generator | None = None
+) -> Judge:
+    """A judge by name, from settings and installed models only: no index is opened."""
+    settings = settings or Settings()
+    if name == "learned":
+        return LearnedJudge(settings.verification.threshold)
     if name == "overlap":
         return OverlapJudge()
-    if name == "minilm":
-        return MiniLMJudge(assistant.index.embedder, assistant.scorer)
     if name == "nli":
-        spec = spec_for("judge")
-        path = local_path(spec) if spec else None
+        path = find("judge")
         if path is None:
             raise ModelMissingError(
-                "No NLI judge installed. Get it with: rag models download judge"
+                "No NLI judge installed (cross-encoder of models.txt role 'judge'). Get it with: "
+                "rag models download judge, or use the default judge: --judge learned"
             )
         return NLIJudge(path)
     if name == "llm":
-        if assistant.generator is None:
+        if generator is None:
             raise ModelMissingError("The llm judge needs a GGUF: rag models download llm")
-        return LLMJudge(assistant.generator)
+        return LLMJudge(generator)
     raise ValueError(f"unknown judge {name!r}; choose from {', '.join(JUDGES)}")

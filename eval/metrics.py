@@ -66,6 +66,19 @@ class Confusion:
     fn: int
 
     @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
     def balanced_accuracy(self) -> float:
         tpr = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         tnr = self.tn / (self.tn + self.fp) if self.tn + self.fp else 0.0

@@ -6,6 +6,8 @@ import base64
 import html
 import io
 import json
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +100,7 @@ def render_html(report: EvalReport) -> str:
             for c in q.citations
         )
         unsupported = "".join(
-            f"<li>{e(c.text)} <small>({c.support:.2f})</small></li>"
+            f"<li>{_highlight(c.text, c.unsupported_words)} <small>({c.support:.2f})</small></li>"
             for c in q.claims
             if not c.supported
         )
@@ -132,3 +134,14 @@ def write_report(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:
     json_path.write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     html_path.write_text(render_html(report), encoding="utf-8")
     return json_path, html_path
+
+
+def _highlight(text: str, words: Sequence[str]) -> str:
+    """`text` escaped, with the words the judge found unsupported marked."""
+    if not words:
+        return html.escape(text)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+    return "".join(
+        f"<mark>{html.escape(part)}</mark>" if i % 2 else html.escape(part)
+        for i, part in enumerate(pattern.split(text))
+    )

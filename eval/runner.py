@@ -13,11 +13,12 @@ from tqdm import tqdm
 
 from rag import Answer, Assistant, Settings, lexicon
 from rag.citations import MARKER, claims
+from rag.judge import Judge
 from rag.settings import AskMode, GenerationSettings, RetrievalSettings
 
 from . import metrics
 from .datasets import DEFAULT_QA, DatasetError, QARow, load_qa
-from .judges import Judge, make_judge
+from .judges import make_judge
 
 RECALL_KS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
 
@@ -26,9 +27,10 @@ RECALL_KS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
 class ClaimResult:
     text: str
     markers: tuple[int, ...]
-    support: float  # judge's score against the cited passages together (0 if none cited)
+    support: float  # 1 - the judge's score against the cited passages together (0: none cited)
     supported: bool
     cited_supporting: int  # how many of its citations support it on their own
+    unsupported_words: tuple[str, ...] = ()  # its content words the cited passages lack
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,12 @@ def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
     for claim in claims(answer.text):
         cited = [passages[n - 1] for n in claim.markers if 1 <= n <= len(passages)]
         # Faithfulness: the cited passages together; citation quality: each one alone.
-        support = judge.support(claim.text, ["\n\n".join(cited)]) if cited else 0.0
-        alone = sum(judge.support(claim.text, [p]) >= judge.threshold for p in cited)
-        out.append(
-            ClaimResult(claim.text, claim.markers, support, support >= judge.threshold, int(alone))
-        )
+        judgment = judge.judge(cited, claim.text) if cited else None
+        score = judgment.score if judgment else 1.0
+        words = tuple(w for c in judgment.claims for w in c.unsupported_words) if judgment else ()
+        alone = sum(judge.judge(p, claim.text).score < judge.threshold for p in cited)
+        supported = score < judge.threshold
+        out.append(ClaimResult(claim.text, claim.markers, 1 - score, supported, int(alone), words))
     return out
 
 
@@ -178,13 +181,21 @@ def _check_sources(assistant: Assistant, rows: Sequence[QARow]) -> None:
         )
 
 
+def _judge(judge: str | Judge, assistant: Assistant) -> Judge:
+    if not isinstance(judge, str):
+        return judge
+    if judge == "learned":
+        return assistant.judge  # the very judge that verified the answers, and its cache
+    return make_judge(judge, assistant.settings, generator=assistant.generator)
+
+
 def run_eval(
     dataset: str | Path = DEFAULT_QA,
     *,
     assistant: Assistant | None = None,
     index_dir: str | Path | None = None,
     mode: AskMode = "auto",
-    judge: str | Judge = "minilm",
+    judge: str | Judge = "learned",
     k: int = 5,
     progress: bool = False,
 ) -> EvalReport:
@@ -196,7 +207,7 @@ def run_eval(
         )
         assistant = Assistant.open(index_dir, settings)
     _check_sources(assistant, rows)
-    chosen = make_judge(judge, assistant) if isinstance(judge, str) else judge
+    chosen = _judge(judge, assistant)
     started = time.perf_counter()
     results = [
         evaluate_row(assistant, row, chosen)

@@ -3,7 +3,7 @@
 It only wires the components of the answer stage, each built once from `Settings`:
 follow-up rewriting (followup.py) -> retrieval (retrieval.py) -> the evidence gate
 (abstention.py) -> an answerer, extractive or LLM (extractive.py, llm.py) -> verification of
-every claim against the passages it cites (verify.py, support.py).
+every claim against the passages it cites (verify.py, judge.py).
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from .extractive import ExtractiveAnswerer
 from .followup import FollowupRewriter, Message
 from .generation import Generator as TextGenerator
 from .generation import LlamaGenerator
+from .judge import LearnedJudge
 from .llm import LLMAnswerer
 from .models import find, find_llm, llm_missing_message
 from .records import Answer, Hit
 from .response import Response
 from .retrieval import Reranker, Retriever
 from .settings import AskMode, Settings
-from .support import SupportScorer
 from .verify import verify
 
 ABSTAIN_NO_EVIDENCE = (
@@ -54,7 +54,7 @@ class Assistant:
         self.settings = settings = settings or Settings()
         self.generator = generator
         self._retriever = retriever or Retriever(idx, settings.retrieval, _reranker(settings))
-        self.scorer = SupportScorer(idx.embedder, settings.verification)
+        self.judge = LearnedJudge(settings.verification.threshold)
         self._gate = EvidenceGate(settings.abstention)
         self._rewriter = FollowupRewriter(settings.followup)
         self._answerers: dict[AnswerMode, Answerer] = {
@@ -92,7 +92,7 @@ class Assistant:
         return cls(idx, settings, generator)
 
     def with_generation(self, **changes: object) -> Assistant:
-        """The same assistant (index, retriever, scorer and their caches, model) with other
+        """The same assistant (index, retriever, judge and their caches, model) with other
         generation settings, e.g. `with_generation(temperature=0.7)` for one request."""
         generation = self.settings.generation.model_copy(update=changes)
         other = copy.copy(self)
@@ -183,7 +183,7 @@ class Assistant:
         lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
         if draft.declined:
             return finish(Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits))
-        verdict = verify(draft.claims, draft.hits, self.scorer)
+        verdict = verify(draft.claims, draft.hits, self.judge)
         if answerer.mode == "llm":
             lap("verify_ms")
         return finish(

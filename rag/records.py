@@ -53,7 +53,7 @@ class Citation:
     end: int
     quote: str
     verified: bool
-    support: float  # the claim-support score behind `verified`
+    support: float  # 1 - the judge's probability that the passage does not support the claim
     claim: str  # the answer sentence this citation backs
 
     def to_dict(self) -> dict[str, Any]:

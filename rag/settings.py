@@ -80,31 +80,23 @@ class ExtractiveSettings(BaseModel):
 
 
 class VerificationSettings(BaseModel):
-    """How a claim's support by a passage is scored (rag/support.py) and when it counts."""
+    """When the judge (rag/judge.py) counts a claim as unsupported by a passage."""
 
     model_config = _STRICT
     threshold: float = Field(
-        0.6,
+        default_factory=lambda: _fitted_threshold(),
         ge=0.0,
         le=1.0,
-        description="A claim is supported (its citation verified) at this support score or "
-        "above. The eval's default judge uses the same threshold.",
+        description="A claim is unsupported (its citation not verified) when the judge's "
+        "probability that the passage does not support it reaches this. Default: the threshold "
+        "fitted with the judge (python -m eval.fit_judge). rag eval and rag eval judge use it too.",
     )
-    similarity_weight: float = Field(
-        0.55,
-        ge=0.0,
-        le=1.0,
-        description="Weight of MiniLM similarity to the best passage sentence; the rest is "
-        "the share of the claim's content words the passage holds.",
-    )
-    number_penalty: float = Field(0.35, ge=0.0, description="A number the passage lacks.")
-    polarity_penalty: float = Field(
-        0.35, ge=0.0, description="A word whose opposite the passage says (better/worse)."
-    )
-    negation_penalty: float = Field(
-        0.35, ge=0.0, description="Negation in the claim or its best sentence, not both."
-    )
-    name_penalty: float = Field(0.3, ge=0.0, description="A name the passage lacks.")
+
+
+def _fitted_threshold() -> float:
+    from .judge import default_weights
+
+    return default_weights().threshold
 
 
 class AbstentionSettings(BaseModel):

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .citations import Claim
+from .judge import LearnedJudge
 from .records import Citation, Hit
-from .support import SupportScorer
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +18,12 @@ class Verdict:
     unsupported: tuple[str, ...]  # claims that no passage they cite supports
 
 
-def verify(claims: Sequence[Claim], hits: Sequence[Hit], scorer: SupportScorer) -> Verdict:
+def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) -> Verdict:
     """Citations for `claims`, whose markers are 1-based indexes into `hits` (checked before).
 
     A quoted claim (`Claim.span`) cites its own span; a written one cites the sentence of the
-    passage that supports it best.
+    passage closest to it. A citation is verified when the judge finds the passage supports
+    the claim (its probability of "unsupported" is below the judge's threshold).
     """
     citations: list[Citation] = []
     unsupported: list[str] = []
@@ -30,13 +31,13 @@ def verify(claims: Sequence[Claim], hits: Sequence[Hit], scorer: SupportScorer) 
         backed = False
         for n in claim.markers:
             hit = hits[n - 1]
-            support = scorer.support(claim.text, hit.chunk.text)
-            verified = support.score >= scorer.threshold
+            verdict = judge.claim(hit.chunk.text, claim.text)
+            verified = verdict.score < judge.threshold
             backed = backed or verified
             if claim.span is not None:
                 start, end = claim.span
             else:
-                start, end = hit.chunk.start + support.start, hit.chunk.start + support.end
+                start, end = (hit.chunk.start + at for at in verdict.best)
             citations.append(
                 Citation(
                     marker=n,
@@ -47,7 +48,7 @@ def verify(claims: Sequence[Claim], hits: Sequence[Hit], scorer: SupportScorer) 
                     end=end,
                     quote=hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start],
                     verified=verified,
-                    support=support.score,
+                    support=1 - verdict.score,
                     claim=claim.text,
                 )
             )

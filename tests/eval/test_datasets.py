@@ -26,7 +26,7 @@ def test_every_gold_quote_is_verbatim_in_its_document(corpus_index: Path) -> Non
 
 
 def test_judge_dataset_shape() -> None:
-    rows = load_judge(DEFAULT_JUDGE)
+    rows = load_judge(DEFAULT_JUDGE).rows
     assert len(rows) >= 60
     assert {r.label for r in rows} == {0, 1}
     assert {
@@ -45,10 +45,29 @@ def test_bad_dataset_files_get_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=r"bad.jsonl:2: not JSON"):
         load_qa(bad)
     bad.write_text(json.dumps({"context": "c", "answer": "a", "label": 7}) + "\n")
-    with pytest.raises(DatasetError, match="label must be 0"):
+    with pytest.raises(DatasetError, match=r"bad.jsonl:1: label must be 0"):
         load_judge(bad)
     with pytest.raises(DatasetError, match="cannot read"):
         load_qa(tmp_path / "missing.jsonl")
     (tmp_path / "empty.jsonl").write_text("")
     with pytest.raises(DatasetError, match="empty"):
         load_qa(tmp_path / "empty.jsonl")
+
+
+def test_a_bad_judge_row_is_named_by_line_and_the_rest_kept(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    good = {"context": ["p1", "p2"], "answer": "a", "label": 0, "question": "q?"}
+    halueval = {
+        "knowledge": "K.",
+        "question": "Q?",
+        "right_answer": "R",
+        "hallucinated_answer": "H",
+    }
+    lines = [json.dumps(good), "{broken", json.dumps({"answer": "a"}), "", json.dumps(halueval)]
+    rows.write_text("\n".join(lines) + "\n")
+    loaded = load_judge(rows)
+    assert [(r.answer, r.label) for r in loaded.rows] == [("a", 0), ("R", 0), ("H", 1)]
+    assert loaded.rows[0].context == ("p1", "p2") and loaded.rows[0].question == "q?"
+    assert loaded.rows[1].question == "Q?" and loaded.rows[1].group == loaded.rows[2].group
+    assert [p.split(": ")[0] for p in loaded.problems] == [f"{rows}:2", f"{rows}:3"]
+    assert "not JSON" in loaded.problems[0] and "missing context, label" in loaded.problems[1]

@@ -1,44 +1,83 @@
+"""The judges: the learned default on labeled rows and clear cases, with no index; the NLI and
+LLM judges on tiny real models (none can be downloaded here)."""
+
+from __future__ import annotations
+
 from pathlib import Path
 
 import pytest
 
 from eval.datasets import load_judge
 from eval.judge_validation import validate_judge
-from eval.judges import LLMJudge, MiniLMJudge, NLIJudge, OverlapJudge
+from eval.judges import LLMJudge, NLIJudge, make_judge
 from index.embedding import SentenceTransformerEmbedder
+from rag.errors import ModelMissingError
 from rag.generation import LlamaGenerator
+from rag.judge import LearnedJudge, OverlapJudge
+
+PASSAGE = (
+    "Key inflection points cited: AlexNet (2012) for vision, then attention and "
+    "transformers for language."
+)
 
 
-def test_minilm_judge_beats_token_overlap_on_subtle_errors(
-    minilm: SentenceTransformerEmbedder,
-) -> None:
-    rows = load_judge()
-    ours = validate_judge(MiniLMJudge(minilm), rows)
-    baseline = validate_judge(OverlapJudge(), rows)
-    assert ours.auroc >= baseline.auroc + 0.1  # 0.901 vs 0.691 when written
-    assert ours.balanced_accuracy > baseline.balanced_accuracy
-    assert ours.auroc >= 0.85
-    c = ours.confusion
-    assert c.tp + c.fp + c.tn + c.fn == len(rows)
+@pytest.fixture(scope="module")
+def judge(minilm: SentenceTransformerEmbedder) -> LearnedJudge:
+    return LearnedJudge()
 
 
-def test_minilm_judge_on_clear_cases(minilm: SentenceTransformerEmbedder) -> None:
-    judge = MiniLMJudge(minilm)
-    passage = [
-        "Key inflection points cited: AlexNet (2012) for vision, then attention and "
-        "transformers for language."
-    ]
-    assert (
-        judge.support("AlexNet in 2012 was an inflection point for vision.", passage)
-        >= judge.threshold
-    )
+def test_learned_judge_beats_token_overlap_on_the_projects_pairs(judge: LearnedJudge) -> None:
+    # judge.jsonl is part of the fit: this checks the shipped weights, not generalisation
+    # (python -m eval.fit_judge prints the cross-validated figures).
+    result = validate_judge(judge, load_judge().rows)
+    assert result.judge.auroc >= result.baseline.auroc + 0.05
+    assert result.judge.balanced_accuracy > result.baseline.balanced_accuracy
+    c = result.judge.confusion
+    assert c.tp + c.fp + c.tn + c.fn == result.rows
+
+
+def test_learned_judge_on_clear_cases(judge: LearnedJudge) -> None:
+    quoted = judge.judge(PASSAGE, "AlexNet (2012) was a key inflection point for vision.")
+    assert not quoted.unsupported and quoted.unsupported_claims == ()
+    paraphrase = judge.judge(PASSAGE, "AlexNet in 2012 was an inflection point for vision.")
     for wrong in (
         "AlexNet in 2015 was an inflection point for vision.",
         "ResNet in 2012 was an inflection point for vision.",
         "The capital of Australia is Canberra.",
     ):
-        assert judge.support(wrong, passage) < judge.threshold, wrong
-    assert judge.support("anything", []) == 0.0
+        judgment = judge.judge(PASSAGE, wrong)
+        assert judgment.unsupported and judgment.score > paraphrase.score, wrong
+
+
+def test_a_long_answer_is_judged_claim_by_claim_and_names_what_is_unsupported(
+    judge: LearnedJudge,
+) -> None:
+    answer = (
+        "AlexNet (2012) was a key inflection point for vision. "
+        "Then attention and transformers were key for language. "
+        "The Eiffel Tower was painted green by Napoleon in 1999."
+    )
+    judgment = judge.judge(PASSAGE, answer)
+    assert [c.claim for c in judgment.claims] == [
+        "AlexNet (2012) was a key inflection point for vision.",
+        "Then attention and transformers were key for language.",
+        "The Eiffel Tower was painted green by Napoleon in 1999.",
+    ]
+    assert judgment.unsupported
+    (bad,) = judgment.unsupported_claims
+    assert bad.claim.startswith("The Eiffel Tower")
+    assert {"eiffel", "tower", "napoleon"} <= set(bad.unsupported_words)
+
+
+def test_passages_as_a_list_or_one_string_score_alike(judge: LearnedJudge) -> None:
+    passages = ["AlexNet (2012) changed vision.", "Transformers changed language."]
+    answer = "AlexNet changed vision in 2012."
+    assert judge.judge(passages, answer).score == judge.judge("\n\n".join(passages), answer).score
+
+
+def test_overlap_baseline_is_the_share_of_novel_words() -> None:
+    judgment = OverlapJudge().judge("the cat sat", "the dog sat")
+    assert judgment.score == pytest.approx(1 / 3)
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +94,32 @@ def tiny_nli(tmp_path_factory: pytest.TempPathFactory, minilm: SentenceTransform
 
 def test_nli_judge_reads_the_entailment_label(tiny_nli: Path) -> None:
     judge = NLIJudge(tiny_nli)
-    score = judge.support("a claim", ["a passage", "another passage"])
-    assert 0.0 <= score <= 1.0 and judge._entailment == 1
-    assert judge.support("a claim", []) == 0.0
+    judgment = judge.judge(["a passage", "another passage"], "A claim. Another claim.")
+    assert len(judgment.claims) == 2 and judge._entailment == 1
+    assert 0.0 <= judgment.score <= 1.0
+    assert judgment.score == max(c.score for c in judgment.claims)
+
+
+def test_nli_judge_without_weights_says_how_to_get_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("RAG_HOME", str(tmp_path))
+    with pytest.raises(ModelMissingError, match="rag models download judge"):
+        make_judge("nli")
 
 
 def test_llm_judge_runs_through_llama_cpp(tiny_gguf: Path) -> None:
     judge = LLMJudge(LlamaGenerator(tiny_gguf, n_ctx=2048))
-    assert judge.support("Trees win on tabular data.", ["Trees win on tabular data."]) in (
-        0.0,
-        0.5,
-        1.0,
+    score = judge.judge(["Trees win on tabular data."], "Trees win on tabular data.").score
+    assert score in (0.0, 0.5, 1.0)
+
+
+def test_the_report_marks_the_words_a_judge_found_unsupported(judge: LearnedJudge) -> None:
+    from eval.report import _highlight
+
+    (verdict,) = judge.judge(PASSAGE, "AlexNet beat Napoleon in 2015.").claims
+    assert set(verdict.unsupported_words) == {"beat", "napoleon", "2015"}
+    marked = _highlight("AlexNet beat <b>Napoleon</b> in 2015.", verdict.unsupported_words)
+    assert marked == (
+        "AlexNet <mark>beat</mark> &lt;b&gt;<mark>Napoleon</mark>&lt;/b&gt; in <mark>2015</mark>."
     )

@@ -48,11 +48,11 @@ def test_asking_for_more_passages_keeps_the_order_of_the_first(assistant: Assist
         assert ten[:5] == five
 
 
-def test_caches_belong_to_their_scorer(assistant: Assistant, corpus_index: Path) -> None:
+def test_caches_belong_to_their_judge(assistant: Assistant, corpus_index: Path) -> None:
     other = Assistant(index.open(corpus_index), assistant.settings)
-    assistant.scorer.support("A claim only the first scorer saw.", "Some passage text here.")
-    assert other.scorer._vector.cache_info().currsize == 0
-    assert assistant.scorer._vector.cache_info().currsize >= 1
+    assistant.judge.claim("Some passage only the first judge saw.", "A claim.")
+    assert other.judge.featurizer._context.cache_info().currsize == 0
+    assert assistant.judge.featurizer._context.cache_info().currsize >= 1
 
 
 def test_with_generation_shares_components_and_changes_only_generation(
@@ -61,7 +61,7 @@ def test_with_generation_shares_components_and_changes_only_generation(
     warmer = assistant.with_generation(temperature=0.7)
     assert warmer.settings.generation.temperature == 0.7
     assert assistant.settings.generation.temperature == 0.0
-    assert warmer.scorer is assistant.scorer and warmer.index is assistant.index
+    assert warmer.judge is assistant.judge and warmer.index is assistant.index
 
 
 def test_warm_up_loads_the_models(assistant: Assistant) -> None:

@@ -30,7 +30,7 @@ def test_a_quote_cites_its_own_span_and_a_written_claim_the_best_sentence(
             Claim(invented, (1,)),
         ],
         hits,
-        assistant.scorer,
+        assistant.judge,
     )
     quoted, paraphrase, made_up = verdict.citations
     assert (quoted.start, quoted.end, quoted.quote) == (start, end, quote) and quoted.verified
@@ -45,6 +45,6 @@ def test_a_claim_is_supported_when_any_of_its_passages_supports_it(assistant: As
     tabular = next(i for i, h in enumerate(hits, 1) if "tabular" in h.chunk.text)
     other = next(i for i, h in enumerate(hits, 1) if "tabular" not in h.chunk.text)
     claim = Claim("Tree-based methods beat neural networks on tabular data.", (other, tabular))
-    verdict = verify([claim], hits, assistant.scorer)
+    verdict = verify([claim], hits, assistant.judge)
     assert [c.verified for c in verdict.citations] == [False, True]
     assert verdict.unsupported == ()
