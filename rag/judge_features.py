@@ -6,8 +6,8 @@ A claim's signals are aggregated over an answer by their maximum (an answer is u
 when its worst claim is), so one model scores a single claim and a whole answer alike. Which
 signals matter, and how much, is fitted on labeled data (eval/fit_judge.py), not set by hand.
 Tried and left out because cross-validation showed no gain: MiniLM similarity of a claim to
-its closest context sentence (0.971/0.763/0.823 AUROC on HaluEval/RAGTruth/judge.jsonl with
-it, 0.968/0.763/0.827 without); the claim's length (a HaluEval artefact, whose invented
+its closest context sentence (0.968/0.763/0.827 AUROC on HaluEval/RAGTruth/judge.jsonl with
+it, 0.971/0.763/0.823 without); the claim's length (a HaluEval artefact, whose invented
 answers are longer than the true ones: it cost RAGTruth 0.02); means over claims (they cost
 RAGTruth's long answers 0.03).
 """
