@@ -128,7 +128,7 @@ class Assistant:
         return "llm" if wanted != "extractive" and self.generator is not None else "extractive"
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
-        return self._retriever.retrieve(self._checked(question), k)
+        return self._retriever.retrieve(self.check_question(question), k)
 
     def ask(
         self,
@@ -151,7 +151,7 @@ class Assistant:
     ) -> Response:
         """A `Response`: iterate it for text deltas as the answer is produced, then read its
         `.answer`. A bad question or mode raises here, before anything streams."""
-        question = self._checked(question)
+        question = self.check_question(question)
         answerer = self._answerers[self.resolve_mode(mode)]
         return Response(self._answer(question, history or (), answerer, k))
 
@@ -198,7 +198,8 @@ class Assistant:
             )
         )
 
-    def _checked(self, question: str) -> str:
+    def check_question(self, question: str) -> str:
+        """The question stripped, or `QuestionError` when it is empty or too long."""
         question = question.strip()
         if not question:
             raise QuestionError("The question is empty.")

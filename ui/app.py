@@ -12,7 +12,7 @@ from gradio.events import api
 
 from index import IndexStageError
 from index.environment import RAG_UI_PASSWORD, ui_password
-from rag import RagError
+from rag import QuestionError, RagError
 from rag.settings import ASK_MODES, AskMode
 
 from . import render
@@ -69,6 +69,11 @@ def _as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
     return out
 
 
+def _shortened(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 def build_app(service: AssistantService) -> gr.Blocks:
     llm = service.llm_available
     limit = service.settings.max_question_chars
@@ -77,9 +82,20 @@ def build_app(service: AssistantService) -> gr.Blocks:
         question: str, turns: list[Turn] | None, k: float, mode: str, temperature: float
     ) -> Iterator[tuple[Any, ...]]:
         turns = list(turns or [])
-        question = (question or "").strip()
-        if not question:
-            yield _as_messages(turns, "display"), gr.skip(), "", turns
+        try:
+            question = service.assistant.check_question(question or "")
+        except QuestionError as exc:
+            # Refused before anything is answered: shown once, never part of the history,
+            # and the text stays in the box to be shortened.
+            shown = _as_messages(turns, "display")
+            if (question or "").strip():
+                shown += [
+                    {"role": "user", "content": _shortened(question)},
+                    {"role": "assistant", "content": f"⚠️ {exc}"},
+                ]
+            else:
+                gr.Warning("Type a question first.")
+            yield shown, gr.skip(), gr.skip(), turns
             return
         number = len(turns) + 1
         turn: Turn = {"question": question, "answer": "", "display": "", "sources": ""}
@@ -105,10 +121,10 @@ def build_app(service: AssistantService) -> gr.Blocks:
         turns = [*turns, turn]
         yield _as_messages(turns, "display"), turn["sources"], "", turns
 
-    def ask_api(question: str) -> dict[str, Any]:
+    def ask_api(question: str | None) -> dict[str, Any]:
         """Answer a question; returns the answer as JSON (Answer.to_dict())."""
         try:
-            return service.ask(question).to_dict()
+            return service.ask(question or "").to_dict()
         except (RagError, IndexStageError) as exc:
             raise gr.Error(str(exc)) from exc
 
@@ -205,9 +221,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
         chat_outputs = [chatbot, sources, question, turns]
         ask.click(respond, chat_inputs, chat_outputs, api_name="chat")
         question.submit(respond, chat_inputs, chat_outputs, api_visibility="undocumented")
+        # "New chat" and the chat's own trash icon both forget the history, not just the view.
         new_chat.click(
             lambda: ([], "", []), None, [chatbot, sources, turns], api_visibility="private"
         )
+        chatbot.clear(lambda: ("", []), None, [sources, turns], api_visibility="private")
         files.upload(upload, files, [status, documents, chosen], api_name="upload")
         drop.click(remove, chosen, [status, documents, chosen], api_name="remove")
         api(ask_api, api_name="ask")

@@ -46,11 +46,9 @@ def source_cards(answer: Answer, turn: int, document: Callable[[str], Document |
         page = f", page {first.page}" if first.page is not None else ""
         quotes = []
         for c in citations:
-            badge = (
-                ("rag-verified", "verified") if c.verified else ("rag-unsupported", "unsupported")
-            )
+            css, label, meaning = _badge(answer, c)
             quotes.append(
-                f'<div class="rag-quote"><span class="rag-badge {badge[0]}">{badge[1]}'
+                f'<div class="rag-quote"><span class="rag-badge {css}" title="{meaning}">{label}'
                 f"</span> {_in_context(doc, c.start, c.end, c.quote)}</div>"
             )
         parts.append(
@@ -65,6 +63,16 @@ def source_cards(answer: Answer, turn: int, document: Callable[[str], Document |
         )
     parts.append("</div>")
     return "".join(parts)
+
+
+def _badge(answer: Answer, citation: Citation) -> tuple[str, str, str]:
+    """CSS class, label and tooltip. An extractive quote is only ever "quoted word for word":
+    saying "verified" there reads as "this answers the question", which no check says."""
+    if answer.mode == "extractive":
+        return "rag-verified", "exact quote", "Quoted word for word from the document."
+    if citation.verified:
+        return "rag-verified", "supported", "The judge finds this passage supports the sentence."
+    return "rag-unsupported", "unsupported", "The judge finds no support for the sentence here."
 
 
 def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:

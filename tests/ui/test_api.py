@@ -33,7 +33,7 @@ def test_chat_shows_sources_and_keeps_its_own_history(
         "Will deep learning be interpretable?", api_name="/chat"
     )
     assert cleared == "" and [m["role"] for m in messages] == ["user", "assistant"]
-    assert 'class="rag-card"' in sources and "<mark>" in sources and "verified" in sources
+    assert 'class="rag-card"' in sources and "<mark>" in sources and "exact quote" in sources
     assert "#src-1-" in messages[1]["content"][0]["text"]  # markers link to their cards
     messages, _, _ = client.predict("Why not?", api_name="/chat")  # a follow-up in the session
     assert len(messages) == 4 and "Abstained" not in _
@@ -116,3 +116,24 @@ def test_twenty_concurrent_sessions_keep_their_own_histories(
     assert len(results) == 20
     for n, asked in results:
         assert asked == [questions[n % 10], f"{questions[(n + 3) % 10]} (session {n})"]
+
+
+def test_refused_questions_add_no_turn_and_are_not_echoed(
+    live_app: tuple[str, AssistantService],
+) -> None:
+    client = Client(live_app[0], verbose=False)
+    first, _, _ = client.predict("What is program synthesis?", api_name="/chat")
+    messages, _, _ = client.predict("why " * 25_000, api_name="/chat")
+    assert "limit is 2000" in messages[-1]["content"][0]["text"]
+    assert all(len(str(m["content"])) < 5_000 for m in messages)  # not echoed whole
+    messages, _, _ = client.predict("   ", api_name="/chat")
+    assert len(messages) == len(first) == 2  # the refusal was never part of the history
+
+
+def test_ask_without_a_question_is_a_clear_error(live_app: tuple[str, AssistantService]) -> None:
+    from gradio_client.exceptions import AppError
+
+    client = Client(live_app[0], verbose=False)
+    for empty in (None, ""):
+        with pytest.raises(AppError, match="The question is empty"):
+            client.predict(empty, api_name="/ask")

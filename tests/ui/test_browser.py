@@ -48,11 +48,18 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
         expect(card).to_be_visible(timeout=60_000)
         expect(card).to_contain_text("001_a4dc316d66749b4e.txt")
         expect(card.locator("mark")).to_contain_text("Tree-based methods")
-        expect(card.locator(".rag-verified")).to_be_visible()
+        expect(card.locator(".rag-verified")).to_contain_text("exact quote")
         # Clicking the marker in the answer flashes its card.
         page.locator('#chat a[href^="#src-1-"]').first.click()
         expect(page.locator(".rag-card.rag-flash")).to_have_count(1)
         SCREENSHOT.parent.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
+        # The chat's trash icon forgets the history too: the next answer stands alone.
+        page.locator('#chat button[aria-label^="Clear"]').first.click()
+        expect(page.locator("#chat .message")).to_have_count(0)
+        page.locator("#question textarea").fill("What is program synthesis?")
+        page.locator("#ask").click()
+        expect(page.locator("#sources .rag-card").first).to_contain_text("[1]", timeout=60_000)
+        expect(page.locator("#chat")).not_to_contain_text("tabular data")
         browser.close()
     assert SCREENSHOT.stat().st_size > 10_000

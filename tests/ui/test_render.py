@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from index import Document
 from rag import Answer, Citation
+from rag.records import Mode
 from ui import render
 
 DOC = Document(
@@ -18,10 +19,10 @@ START = DOC.text.index("Trees")
 END = DOC.text.index("More") - 1
 
 
-def _answer(verified: bool = True) -> Answer:
+def _answer(verified: bool = True, mode: Mode = "extractive") -> Answer:
     quote = DOC.text[START:END]
     citation = Citation(1, DOC.source, DOC.id, None, START, END, quote, verified, 0.9, quote)
-    return Answer(f"{quote} [1] and [7].", "extractive", (citation,), notice="Quoted <verbatim>.")
+    return Answer(f"{quote} [1] and [7].", mode, (citation,), notice="Quoted <verbatim>.")
 
 
 def test_only_cited_markers_become_links() -> None:
@@ -37,9 +38,13 @@ def test_cards_escape_text_and_highlight_the_quote_in_context() -> None:
     assert "<b>notes</b>" not in html and "<tables>" not in html
 
 
-def test_unsupported_citations_get_their_badge() -> None:
-    assert "rag-unsupported" in render.source_cards(_answer(verified=False), 1, {}.get)
-    assert "rag-verified" in render.source_cards(_answer(), 1, {}.get)
+def test_badges_say_what_was_checked() -> None:
+    # A quote is only "quoted word for word"; a model's sentence is supported or not.
+    assert ">exact quote<" in render.source_cards(_answer(), 1, {}.get)
+    assert ">verified<" not in render.source_cards(_answer(), 1, {}.get)
+    assert ">supported<" in render.source_cards(_answer(mode="llm"), 1, {}.get)
+    unsupported = render.source_cards(_answer(verified=False, mode="llm"), 1, {}.get)
+    assert "rag-unsupported" in unsupported and ">unsupported<" in unsupported
 
 
 def test_documents_table_escapes_names() -> None:
