@@ -62,8 +62,11 @@ def _as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
     "answer" for the assistant's history)."""
     out = []
     for turn in turns:
+        question = (
+            render.plain_markdown(turn["question"]) if answer == "display" else turn["question"]
+        )
         out += [
-            {"role": "user", "content": turn["question"]},
+            {"role": "user", "content": question},
             {"role": "assistant", "content": turn[answer]},
         ]
     return out
@@ -90,7 +93,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
             shown = _as_messages(turns, "display")
             if (question or "").strip():
                 shown += [
-                    {"role": "user", "content": _shortened(question)},
+                    {"role": "user", "content": render.plain_markdown(_shortened(question))},
                     {"role": "assistant", "content": f"⚠️ {exc}"},
                 ]
             else:
@@ -108,7 +111,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 temperature=temperature,
             )
             for delta in stream:
-                turn["display"] += delta
+                turn["display"] += render.plain_markdown(delta)
                 yield _as_messages([*turns, turn], "display"), gr.skip(), "", turns
             answer = stream.answer
             turn.update(

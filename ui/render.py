@@ -15,15 +15,28 @@ CONTEXT_CHARS = 280
 MODE_LABELS = {"llm": "LLM", "extractive": "Extractive", "abstained": "Abstained"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>])")
+
+
+def plain_markdown(text: str) -> str:
+    """`text` as the chat's markdown shows it literally: no HTML, no emphasis, links or math
+    made of a question's or a source's own characters, no control characters."""
+    return _MARKDOWN.sub(r"\\\1", _CONTROL.sub("", text))
+
+
 def answer_markdown(answer: Answer, turn: int) -> str:
-    """The answer with each [n] turned into a link to its source card."""
+    """The answer shown literally, with each cited [n] turned into a link to its card."""
     cited = {c.marker for c in answer.citations}
-
-    def link(match: re.Match[str]) -> str:
+    parts = []
+    at = 0
+    for match in MARKER.finditer(answer.text):
+        parts.append(plain_markdown(answer.text[at : match.start()]))
         n = int(match.group(1))
-        return f"[\\[{n}\\]](#src-{turn}-{n})" if n in cited else match.group(0)
-
-    return MARKER.sub(link, answer.text)
+        parts.append(f"[\\[{n}\\]](#src-{turn}-{n})" if n in cited else plain_markdown(match[0]))
+        at = match.end()
+    parts.append(plain_markdown(answer.text[at:]))
+    return "".join(parts)
 
 
 def source_cards(answer: Answer, turn: int, document: Callable[[str], Document | None]) -> str:

@@ -57,9 +57,16 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
         # The chat's trash icon forgets the history too: the next answer stands alone.
         page.locator('#chat button[aria-label^="Clear"]').first.click()
         expect(page.locator("#chat .message")).to_have_count(0)
-        page.locator("#question textarea").fill("What is program synthesis?")
+        # Markup in a question is shown as typed, and the answer's markers still link.
+        page.locator("#question textarea").fill(
+            "<script>alert('x')</script> What is **program synthesis**?"
+        )
         page.locator("#ask").click()
         expect(page.locator("#sources .rag-card").first).to_contain_text("[1]", timeout=60_000)
         expect(page.locator("#chat")).not_to_contain_text("tabular data")
+        expect(page.locator("#chat")).to_contain_text(
+            "<script>alert('x')</script> What is **program synthesis**?"
+        )
+        expect(page.locator('#chat a[href^="#src-1-"]').first).to_be_visible()
         browser.close()
     assert SCREENSHOT.stat().st_size > 10_000

@@ -27,7 +27,8 @@ def _answer(verified: bool = True, mode: Mode = "extractive") -> Answer:
 
 def test_only_cited_markers_become_links() -> None:
     markdown = render.answer_markdown(_answer(), turn=3)
-    assert "[\\[1\\]](#src-3-1)" in markdown and "[7]" in markdown and "#src-3-7" not in markdown
+    assert "[\\[1\\]](#src-3-1)" in markdown and "\\[7\\]" in markdown
+    assert "#src-3-7" not in markdown
 
 
 def test_cards_escape_text_and_highlight_the_quote_in_context() -> None:
@@ -51,3 +52,15 @@ def test_documents_table_escapes_names() -> None:
     table = render.documents_table([("<i>x</i>.md", None, 3)])
     assert "&lt;i&gt;x&lt;/i&gt;.md" in table and "<i>" not in table
     assert "No documents yet" in render.documents_table([])
+
+
+def test_questions_and_sources_show_literally_in_the_chat() -> None:
+    shown = render.plain_markdown("<script>alert('x')</script> **bold [a](b) $x$ \x07end")
+    assert shown == (
+        "\\<script\\>alert\\('x'\\)\\</script\\> \\*\\*bold \\[a\\]\\(b\\) \\$x\\$ end"
+    )
+    quote = "Unbalanced ** emphasis and <b>tags</b> from a source."
+    citation = Citation(1, "s.txt", "d", None, 0, len(quote), quote, True, 1.0, quote)
+    markdown = render.answer_markdown(Answer(f"{quote} [1]", "extractive", (citation,)), 1)
+    assert markdown.startswith("Unbalanced \\*\\* emphasis and \\<b\\>tags\\</b\\>")
+    assert markdown.endswith("[\\[1\\]](#src-1-1)")
