@@ -8,6 +8,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
 import eval.commands
 import ui.commands
 from eval import DatasetError
@@ -47,6 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except (IndexStageError, RagError, DatasetError) as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as exc:  # an option outside what Settings allows
+        for error in exc.errors():
+            where = ".".join(map(str, error["loc"]))
+            message = str(error["msg"]).removeprefix("Value error, ")
+            print(f"rag: error: {where + ': ' if where else ''}{message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("rag: interrupted; the index is unchanged unless a build finished", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from cli.main import build_parser
@@ -24,3 +26,14 @@ def test_help_shows_the_settings_descriptions(capsys: pytest.CaptureFixture[str]
         parser.parse_args(["ask", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert "Passages given to the answer (default: 5)" in shown
+
+
+def test_an_option_outside_the_settings_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], corpus_index: Path
+) -> None:
+    from cli.main import main
+
+    assert main(["ask", "x", "--k", "100", "--index-dir", str(corpus_index)]) == 2
+    assert capsys.readouterr().err == "rag: error: k: Input should be less than or equal to 50\n"
+    assert main(["ask", "x", "--k", "40", "--index-dir", str(corpus_index)]) == 2
+    assert capsys.readouterr().err == "rag: error: k (40) cannot exceed candidates (30)\n"
