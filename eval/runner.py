@@ -95,8 +95,13 @@ def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
         judgment = judge.judge(cited, claim.text) if cited else None
         score = judgment.score if judgment else 1.0
         words = tuple(w for c in judgment.claims for w in c.unsupported_words) if judgment else ()
-        alone = sum(judge.judge(p, claim.text).score < judge.threshold for p in cited)
         supported = score < judge.threshold
+        # One citation: "alone" is the same judgment; only several need judging one by one.
+        alone = (
+            sum(judge.judge(p, claim.text).score < judge.threshold for p in cited)
+            if len(cited) > 1
+            else int(supported and bool(cited))
+        )
         out.append(ClaimResult(claim.text, claim.markers, 1 - score, supported, int(alone), words))
     return out
 

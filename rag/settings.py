@@ -79,24 +79,25 @@ class ExtractiveSettings(BaseModel):
     )
 
 
+def _fitted_threshold() -> float:
+    """The threshold fitted with the judge's weights (read when first needed)."""
+    from .judge import default_weights
+
+    return default_weights().threshold
+
+
 class VerificationSettings(BaseModel):
     """When the judge (rag/judge.py) counts a claim as unsupported by a passage."""
 
     model_config = _STRICT
     threshold: float = Field(
-        default_factory=lambda: _fitted_threshold(),
+        default_factory=_fitted_threshold,
         ge=0.0,
         le=1.0,
         description="A claim is unsupported (its citation not verified) when the judge's "
         "probability that the passage does not support it reaches this. Default: the threshold "
         "fitted with the judge (python -m eval.fit_judge). rag eval and rag eval judge use it too.",
     )
-
-
-def _fitted_threshold() -> float:
-    from .judge import default_weights
-
-    return default_weights().threshold
 
 
 class AbstentionSettings(BaseModel):
