@@ -31,7 +31,9 @@ def _open(args: argparse.Namespace) -> Assistant:
 
 def print_answer(answer: Answer, *, shown: str = "") -> None:
     """`shown`: the text already printed as it streamed."""
-    if not (shown and answer.mode == "llm") and shown.strip() != answer.text:
+    # Printed unless it streamed: a model's answer (its invalid markers are reported below)
+    # or the quotes that replaced one that failed verification.
+    if not (shown and (answer.mode == "llm" or shown.rstrip().endswith(answer.text))):
         print(answer.text)  # not streamed, or the model declined: the abstention
     if answer.dropped_markers:
         print(f"(removed markers that point at no passage: {list(answer.dropped_markers)})")

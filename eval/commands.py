@@ -22,6 +22,13 @@ def register_commands(commands: Any) -> None:
     run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
     run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
     add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
+    run.add_argument(
+        "--model",
+        type=Path,
+        metavar="GGUF|ROLE",
+        help="answer with this language model (a GGUF file, or a models.txt role: llm, tiny); "
+        "the report adds its figures before and after the verification gate",
+    )
     run.add_argument("--judge", choices=JUDGES, default="learned")
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
@@ -70,6 +77,7 @@ def _run(args: argparse.Namespace) -> int:
         args.dataset,
         index_dir=args.index_dir,
         mode=args.mode,
+        model=args.model,
         judge=args.judge,
         k=args.k,
         progress=not args.json and sys.stderr.isatty(),

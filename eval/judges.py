@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelMissingError
-from rag.generation import Generator
+from rag.generation import Generator, Prompt
 from rag.judge import (
     ClaimVerdict,
     Judge,
@@ -85,6 +85,7 @@ class LLMJudge(_ClaimByClaim):
     """Statement verification with the local LLM (as RAGAS does with a hosted one)."""
 
     name = "llm"
+    INSTRUCTIONS = "You check statements against a context, and answer Yes or No."
     PROMPT = (
         "Context:\n{context}\n\nStatement: {claim}\n\n"
         "Is the statement fully supported by the context? Answer with one word: Yes or No."
@@ -94,8 +95,13 @@ class LLMJudge(_ClaimByClaim):
         self._generator = generator
 
     def unsupported(self, context: str, claim: str) -> float:
-        messages = [{"role": "user", "content": self.PROMPT.format(context=context, claim=claim)}]
-        reply = "".join(self._generator.stream_chat(messages, max_tokens=4, temperature=0.0))
+        prompt = Prompt(
+            self.INSTRUCTIONS,
+            self.PROMPT.format(context=context, claim=claim),
+            cue="Answer (Yes or No):",
+            stop=("\n",),
+        )
+        reply = "".join(self._generator.stream(prompt, max_tokens=4, temperature=0.0))
         word = re.findall(r"[a-z]+", reply.lower())[:1]
         return 0.0 if word == ["yes"] else 1.0 if word == ["no"] else 0.5
 

@@ -14,6 +14,7 @@ from tqdm import tqdm
 from rag import Answer, Assistant, Settings, lexicon
 from rag.citations import MARKER, claims
 from rag.judge import Judge
+from rag.records import Generated
 from rag.settings import AskMode, GenerationSettings, RetrievalSettings
 
 from . import metrics
@@ -48,6 +49,8 @@ class QuestionResult:
     citation_recall: float | None
     correctness: float | None
     ms: float
+    generated: Generated | None = None  # the model's own answer and the gate's verdicts
+    verified_unsupported: int = 0  # shown claims with a "verified" badge the judge rejects
 
     @property
     def abstained(self) -> bool:
@@ -64,6 +67,7 @@ class EvalReport:
     metrics: dict[str, float | None]
     recall_curve: dict[int, float]
     timings: dict[str, float]
+    model: str | None = None  # the GGUF that answered, in llm mode
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +127,7 @@ def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResu
     answer = assistant.ask(row.question)
     results = _claims(answer, judge) if answer.mode != "abstained" else []
     citations = sum(len(c.markers) for c in results)
+    badged = {c.claim for c in answer.citations if c.verified}
     return QuestionResult(
         id=row.id,
         question=row.question,
@@ -139,6 +144,8 @@ def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResu
         citation_recall=metrics.mean([float(c.cited_supporting > 0) for c in results]),
         correctness=_correctness(answer, row, assistant),
         ms=(time.perf_counter() - started) * 1000,
+        generated=answer.generated,
+        verified_unsupported=sum(c.text in badged and not c.supported for c in results),
     )
 
 
@@ -170,10 +177,39 @@ def summarize(
         "false_abstention_rate": abstain.false_rate,
         "correctness": metrics.mean([r.correctness for r in results if r.correctness is not None]),
         "claims": float(len(all_claims)),
+        "unsupported_shown_as_verified": float(sum(r.verified_unsupported for r in results)),
+        "seconds_per_answer": metrics.mean([r.ms / 1000 for r in results]),
         "judge_threshold": None,
         "questions": float(len(results)),
     }
-    return out, curve
+    return out | _model_metrics(results, faithfulness), curve
+
+
+def _model_metrics(
+    results: Sequence[QuestionResult], faithfulness: float | None
+) -> dict[str, float | None]:
+    """A language model's answers before and after the verification gate. The raw rates are
+    the gate's own verdicts (each sentence against each passage it cites, the learned judge at
+    the settings' threshold); what the user sees is judged like every shown answer."""
+    written = [r.generated for r in results if r.generated is not None]
+    if not written:
+        return {}
+    sentences = [s for g in written for s in g.sentences]
+    markers = sum(g.markers for g in written)
+    seconds = sum(g.seconds for g in written)
+    return {
+        "model_answers": float(len(written)),
+        "raw_unsupported_rate": metrics.mean([float(not s.supported) for s in sentences]),
+        "shown_unsupported_rate": None if faithfulness is None else 1 - faithfulness,
+        "invalid_citation_rate": sum(len(g.invalid_markers) for g in written) / markers
+        if markers
+        else None,
+        "uncited_answer_rate": metrics.mean(
+            [float(not any(s.markers for s in g.sentences)) for g in written]
+        ),
+        "fallback_rate": metrics.mean([float(not g.passed) for g in written]),
+        "tokens_per_second": sum(g.tokens for g in written) / seconds if seconds else None,
+    }
 
 
 def _check_sources(assistant: Assistant, rows: Sequence[QARow]) -> None:
@@ -200,16 +236,21 @@ def run_eval(
     assistant: Assistant | None = None,
     index_dir: str | Path | None = None,
     mode: AskMode = "auto",
+    model: Path | str | None = None,
     judge: str | Judge = "learned",
     k: int = 5,
     progress: bool = False,
 ) -> EvalReport:
-    """Answer every question of `dataset` with the real assistant and score the answers."""
+    """Answer every question of `dataset` with the real assistant and score the answers.
+    `model` (a GGUF or a models.txt role such as "tiny") answers in llm mode."""
     rows = load_qa(Path(dataset))
     if assistant is None:
-        settings = Settings(
-            retrieval=RetrievalSettings(k=k), generation=GenerationSettings(mode=mode)
+        generation = (
+            GenerationSettings(mode=mode)
+            if model is None
+            else GenerationSettings(mode="llm", model_path=Path(model))
         )
+        settings = Settings(retrieval=RetrievalSettings(k=k), generation=generation)
         assistant = Assistant.open(index_dir, settings)
     _check_sources(assistant, rows)
     chosen = _judge(judge, assistant)
@@ -230,4 +271,5 @@ def run_eval(
         metrics=summary,
         recall_curve=curve,
         timings={"total_seconds": seconds, "per_question_ms": seconds * 1000 / len(rows)},
+        model=assistant.generator.name if assistant.generator is not None else None,
     )

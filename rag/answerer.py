@@ -18,6 +18,16 @@ AnswerMode = Literal["llm", "extractive"]
 
 
 @dataclass(frozen=True, slots=True)
+class Written:
+    """A language model's output as it came, for the record (rag.records.Generated)."""
+
+    raw: str
+    markers: int  # citation markers in it, valid or not
+    tokens: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     text: str  # the answer as shown, with [n] markers into `hits`
     claims: tuple[Claim, ...]
@@ -25,6 +35,7 @@ class Draft:
     notice: str = ""
     declined: bool = False  # the answerer found no answer in the passages
     dropped_markers: tuple[int, ...] = ()  # [n] that pointed at no passage, removed
+    written: Written | None = None  # a model's draft: what it wrote, before any checks
 
 
 class Answerer(Protocol):

@@ -3,7 +3,8 @@
 It only wires the components of the answer stage, each built once from `Settings`:
 follow-up rewriting (followup.py) -> retrieval (retrieval.py) -> the evidence gate
 (abstention.py) -> an answerer, extractive or LLM (extractive.py, llm.py) -> verification of
-every claim against the passages it cites (verify.py, judge.py).
+every claim against the passages it cites (verify.py, judge.py) -> for a model's answer, the
+gate: one that too little of the passages supports is replaced by the extractive answer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import index
 from index import Index
 
 from .abstention import EvidenceGate
-from .answerer import Answerer, AnswerMode
+from .answerer import Answerer, AnswerMode, Draft
 from .errors import ModelMissingError, QuestionError
 from .extractive import ExtractiveAnswerer
 from .followup import FollowupRewriter, Message
@@ -27,11 +28,11 @@ from .generation import LlamaGenerator
 from .judge import LearnedJudge
 from .llm import LLMAnswerer
 from .models import find, find_llm, llm_missing_message
-from .records import Answer, Hit
+from .records import Answer, Generated, Hit
 from .response import Response
 from .retrieval import Reranker, Retriever
 from .settings import AskMode, Settings
-from .verify import verify
+from .verify import NO_CLAIMS, Verdict, passes, verify
 
 ABSTAIN_NO_EVIDENCE = (
     "I can't answer that from your documents: nothing in them is relevant enough to the question."
@@ -182,20 +183,27 @@ class Assistant:
         draft = yield from answerer.draft(standalone, hits)
         lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
         if draft.declined:
-            return finish(Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits))
+            declined = Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits)
+            if draft.written is not None:  # an honest "not in the documents" passes the gate
+                declined = replace(declined, generated=_generated(draft, NO_CLAIMS, passed=True))
+            return finish(declined)
         verdict = verify(draft.claims, draft.hits, self.judge)
-        if answerer.mode == "llm":
-            lap("verify_ms")
+        if draft.written is None:
+            return finish(_answer(draft, verdict, answerer.mode))
+        lap("verify_ms")
+        passed = passes(verdict, self.settings.verification.min_supported)
+        generated = _generated(draft, verdict, passed)
+        if passed:
+            return finish(replace(_answer(draft, verdict, "llm"), generated=generated))
+        # The model's answer is not shown as one: quotes from the same passages replace it.
+        # What streamed so far was the model's; the stream says so before the quotes follow.
+        notice = _failed_notice(verdict)
+        yield f"\n\n⚠ {notice}\n\n"
+        quotes = yield from self._answerers["extractive"].draft(standalone, hits)
+        lap("fallback_ms")
+        checked = verify(quotes.claims, quotes.hits, self.judge)
         return finish(
-            Answer(
-                text=draft.text,
-                mode=answerer.mode,
-                citations=verdict.citations,
-                hits=draft.hits,
-                unsupported=verdict.unsupported,
-                notice=draft.notice,
-                dropped_markers=draft.dropped_markers,
-            )
+            replace(_answer(quotes, checked, "extractive"), notice=notice, generated=generated)
         )
 
     def check_question(self, question: str) -> str:
@@ -210,6 +218,46 @@ class Assistant:
                 "Ask something shorter."
             )
         return question
+
+
+def _answer(draft: Draft, verdict: Verdict, mode: AnswerMode) -> Answer:
+    return Answer(
+        text=draft.text,
+        mode=mode,
+        citations=verdict.citations,
+        hits=draft.hits,
+        unsupported=verdict.unsupported,
+        notice=draft.notice,
+        dropped_markers=draft.dropped_markers,
+    )
+
+
+def _failed_notice(verdict: Verdict) -> str:
+    total = len(verdict.checks)
+    failed = total - sum(c.supported for c in verdict.checks)
+    why = (
+        f"{failed} of {total} sentences not supported by the passages they cite"
+        if failed
+        else "it cites no passage that supports it"
+    )
+    return (
+        f"The model's answer failed verification ({why}), so these are quotes from the "
+        "passages instead."
+    )
+
+
+def _generated(draft: Draft, verdict: Verdict, passed: bool) -> Generated:
+    assert draft.written is not None  # only a model's draft is recorded
+    written = draft.written
+    return Generated(
+        raw=written.raw,
+        sentences=verdict.checks,
+        markers=written.markers,
+        invalid_markers=draft.dropped_markers,
+        passed=passed,
+        tokens=written.tokens,
+        seconds=written.seconds,
+    )
 
 
 def _reranker(settings: Settings) -> Reranker | None:

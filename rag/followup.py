@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .generation import Generator
+from .generation import Generator, Prompt
 from .settings import FollowupSettings
 
 Message = dict[str, str]
@@ -59,12 +59,14 @@ class FollowupRewriter:
         turns = "\n".join(
             f"{m['role']}: {m['content']}" for m in history[-self.settings.history_messages :]
         )
-        messages = [
-            {"role": "system", "content": _REWRITE_PROMPT},
-            {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"},
-        ]
+        prompt = Prompt(
+            _REWRITE_PROMPT,
+            f"Conversation:\n{turns}\n\nLast question: {question}",
+            cue="Rewritten question:",
+            stop=("\n",),
+        )
         rewritten = "".join(
-            generator.stream_chat(messages, max_tokens=self.settings.max_tokens, temperature=0.0)
+            generator.stream(prompt, max_tokens=self.settings.max_tokens, temperature=0.0)
         ).strip()
         # A model that rambles or returns nothing is not trusted with retrieval.
         if not rewritten or len(rewritten) > 4 * len(question) + 200:

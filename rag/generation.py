@@ -1,15 +1,48 @@
-"""Local generation with llama.cpp (llama-cpp-python) from a GGUF file."""
+"""Local generation with llama.cpp (llama-cpp-python) from a GGUF file.
+
+A request is a `Prompt`; how it is put to the model is decided in one place,
+`LlamaGenerator.stream`: a model whose GGUF carries a chat template gets chat messages, a base
+model without one gets the same request as a completion text that ends in a cue ("Answer:")
+and stops at the stop sequences. (Given messages, llama-cpp-python would fall back to a chat
+format the base model never saw, and it then repeats the prompt's markup.)
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One request to a language model, in a form either kind of model can take."""
+
+    instructions: str  # the system message; the opening paragraph of a completion prompt
+    request: str  # the user's turn: passages, question...
+    example: tuple[str, str] | None = None  # one worked (request, reply) shown first
+    cue: str = "Answer:"  # what a completion prompt ends with; the reply follows it
+    stop: tuple[str, ...] = ()  # where a completion ends (a chat model has its own end token)
+
+    def messages(self) -> list[dict[str, str]]:
+        out = [{"role": "system", "content": self.instructions}]
+        if self.example is not None:
+            out += [
+                {"role": "user", "content": self.example[0]},
+                {"role": "assistant", "content": self.example[1]},
+            ]
+        return [*out, {"role": "user", "content": self.request}]
+
+    def completion(self) -> str:
+        shown = f"{self.example[0]}\n{self.cue} {self.example[1]}\n\n" if self.example else ""
+        return f"{self.instructions}\n\n{shown}{self.request}\n{self.cue}"
 
 
 class Generator(Protocol):
@@ -20,15 +53,13 @@ class Generator(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def stream_chat(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
-        """Text deltas of the assistant's reply."""
+    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Text deltas of the model's reply to `prompt`."""
         ...
 
 
 class LlamaGenerator:
-    """A GGUF model run by llama.cpp. The chat template is the one in the GGUF's metadata.
+    """A GGUF model run by llama.cpp.
 
     One llama.cpp context is not safe to share between threads: calls are serialised.
     """
@@ -48,13 +79,14 @@ class LlamaGenerator:
         from llama_cpp import Llama
 
         log.info("loading %s", self.path)
-        return Llama(
-            model_path=str(self.path),
-            n_ctx=self._n_ctx,
-            n_threads=self._n_threads,
-            seed=self._seed,
-            verbose=False,
-        )
+        with _without_amx_weights():
+            return Llama(
+                model_path=str(self.path),
+                n_ctx=self._n_ctx,
+                n_threads=self._n_threads,
+                seed=self._seed,
+                verbose=False,
+            )
 
     def load(self) -> None:
         """Load the weights now rather than on the first question."""
@@ -64,21 +96,75 @@ class LlamaGenerator:
     def n_ctx(self) -> int:
         return int(self.llm.n_ctx())
 
+    @property
+    def chat_template(self) -> str | None:
+        """The GGUF's own chat template; None for a base model."""
+        template = self.llm.metadata.get("tokenizer.chat_template")
+        return str(template) if template else None
+
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
-    def stream_chat(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
+    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         with self._lock:
-            stream = self.llm.create_chat_completion(
-                messages=list(messages),
+            if self.chat_template is not None:
+                chat = self.llm.create_chat_completion(
+                    messages=prompt.messages(),
+                    stream=True,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    seed=self._seed,
+                )
+                for part in chat:
+                    delta = part["choices"][0]["delta"].get("content")
+                    if delta:
+                        yield delta
+                return
+            completion = self.llm.create_completion(
+                prompt.completion(),
                 stream=True,
                 max_tokens=max_tokens,
                 temperature=temperature,
                 seed=self._seed,
+                stop=list(prompt.stop) or None,
+                # A small base model loops on its own phrases without it.
+                repeat_penalty=1.2,
             )
-            for part in stream:
-                delta = part["choices"][0]["delta"].get("content")
-                if delta:
-                    yield delta
+            for part in completion:
+                text = part["choices"][0]["text"]
+                if text:
+                    yield text
+
+
+_PATCH_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_amx_weights() -> Iterator[None]:
+    """Load without llama.cpp's extra weight buffers on CPUs with AMX.
+
+    ggml's AMX matrix multiply segfaults on quantized weights on some Xeons, this machine's
+    included (ggml-org/llama.cpp#20824, open; Gemma 3 Q4_K_M crashes on its first token).
+    llama.cpp has no switch for AMX alone, only `use_extra_bufts`, which llama-cpp-python does
+    not expose: its defaults are wrapped for the one call that loads the model.
+    """
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode(errors="replace")
+    if "AMX_INT8 = 1" not in info:
+        yield
+        return
+    with _PATCH_LOCK:
+        module = llama_cpp.llama_cpp
+        defaults = module.llama_model_default_params
+
+        def without_extra_buffers() -> Any:
+            params = defaults()
+            params.use_extra_bufts = False
+            return params
+
+        module.llama_model_default_params = without_extra_buffers
+        try:
+            yield
+        finally:
+            module.llama_model_default_params = defaults

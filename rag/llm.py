@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Generator, Sequence
 
 from . import prompt
-from .answerer import AnswerMode, Draft
-from .citations import claims, drop_invalid, normalize_markers
+from .answerer import AnswerMode, Draft, Written
+from .citations import MARKER, claims, drop_invalid, normalize_markers
 from .errors import RagError
 from .generation import Generator as TextGenerator
 from .records import Hit
@@ -30,22 +31,35 @@ class LLMAnswerer:
         self._settings = settings
 
     def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
+        started = time.perf_counter()
         kept = tuple(self._fit(question, hits))
         parts: list[str] = []
-        for delta in self.generator.stream_chat(
-            prompt.messages(question, kept),
+        for delta in self.generator.stream(
+            prompt.answer_prompt(question, kept),
             max_tokens=self._settings.max_answer_tokens,
             temperature=self._settings.temperature,
         ):
             parts.append(delta)
             yield delta
-        raw = _CONTROL.sub("", "".join(parts)).strip()
-        if not raw or prompt.DECLINE in raw:
-            return Draft("", (), kept, declined=True)
-        text, dropped = drop_invalid(normalize_markers(raw), len(kept))
+        raw = "".join(parts)
+        cleaned = _CONTROL.sub("", raw).strip()
+        normalized = normalize_markers(cleaned)
+        written = Written(
+            raw=raw,
+            markers=len(MARKER.findall(normalized)),
+            tokens=len(parts),
+            seconds=time.perf_counter() - started,
+        )
+        # Only the decline phrase abstains; an empty reply is a failed answer, which the
+        # verification gate replaces with quotes.
+        if prompt.DECLINE in cleaned:
+            return Draft("", (), kept, declined=True, written=written)
+        text, dropped = drop_invalid(normalized, len(kept))
         if dropped:
             log.info("removed markers pointing at no passage: %s", dropped)
-        return Draft(text, tuple(claims(text)), kept, dropped_markers=tuple(dropped))
+        return Draft(
+            text, tuple(claims(text)), kept, dropped_markers=tuple(dropped), written=written
+        )
 
     def _fit(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
         s = self._settings

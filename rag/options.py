@@ -40,7 +40,13 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
     """--mode, --k, --model, --temperature: how questions are answered."""
     add_setting(parser, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
     add_setting(parser, "--k", RetrievalSettings, "k", type=int)
-    parser.add_argument("--model", type=Path, help="a GGUF file to answer with")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        metavar="GGUF|ROLE",
+        help="a GGUF file to answer with, or a language model of models.txt: llm, or tiny (a "
+        "weak base model, for trying verification)",
+    )
     add_setting(parser, "--temperature", GenerationSettings, "temperature", type=float)
 
 

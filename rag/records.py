@@ -72,6 +72,49 @@ class Citation:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceCheck:
+    """One sentence of a model's answer and what verification found."""
+
+    text: str  # markers removed
+    markers: tuple[int, ...]  # the valid passages it cites
+    supported: bool  # some passage it cites supports it
+    support: float  # the best of its passages' support; 0 when it cites none
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "markers": list(self.markers),
+            "supported": self.supported,
+            "support": round(self.support, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    """What the language model wrote and how it fared, kept whether or not the user is shown
+    it (an answer that fails verification is replaced by quotes): evals count from this."""
+
+    raw: str  # the model's text as it came out
+    sentences: tuple[SentenceCheck, ...]
+    markers: int  # citation markers it wrote, valid or not
+    invalid_markers: tuple[int, ...]  # those pointing at no passage (removed from the answer)
+    passed: bool  # the verification gate let it through
+    tokens: int  # streamed pieces; llama.cpp streams one token each
+    seconds: float  # from the request to the last token
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "raw": self.raw,
+            "sentences": [s.to_dict() for s in self.sentences],
+            "markers": self.markers,
+            "invalid_markers": list(self.invalid_markers),
+            "passed": self.passed,
+            "tokens": self.tokens,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     text: str
     mode: Mode
@@ -82,6 +125,7 @@ class Answer:
     notice: str = ""  # what the user should know about how this answer was made
     question: str = ""  # the standalone question that was searched (after rewriting)
     dropped_markers: tuple[int, ...] = ()  # [n] that pointed at no passage, removed
+    generated: Generated | None = None  # the model's own answer and its verdicts, if one wrote
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,4 +138,5 @@ class Answer:
             "notice": self.notice,
             "question": self.question,
             "dropped_markers": list(self.dropped_markers),
+            "generated": None if self.generated is None else self.generated.to_dict(),
         }

@@ -45,7 +45,9 @@ class GenerationSettings(BaseModel):
         "auto", description="auto: the LLM when a GGUF is present, else extractive."
     )
     model_path: Path | None = Field(
-        None, description="A GGUF file to use instead of the llm of models.txt."
+        None,
+        description="A GGUF file to use instead of the llm of models.txt, or the name of a "
+        "language model of models.txt: llm, tiny.",
     )
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 = deterministic answers.")
     max_answer_tokens: int = Field(384, gt=0, description="Room kept for the answer in n_ctx.")
@@ -97,6 +99,14 @@ class VerificationSettings(BaseModel):
         description="A claim is unsupported (its citation not verified) when the judge's "
         "probability that the passage does not support it reaches this. Default: the threshold "
         "fitted with the judge (python -m eval.fit_judge). rag eval and rag eval judge use it too.",
+    )
+    min_supported: float = Field(
+        0.75,
+        ge=0.0,
+        le=1.0,
+        description="A model's answer is shown only when at least this share of its sentences "
+        "is supported by the passages they cite, and one citation is verified; otherwise the "
+        "extractive answer replaces it, with a notice (the model's text stays in the Answer).",
     )
 
 

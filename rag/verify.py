@@ -9,13 +9,17 @@ from dataclasses import dataclass
 
 from .citations import Claim
 from .judge import LearnedJudge
-from .records import Citation, Hit
+from .records import Citation, Hit, SentenceCheck
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
     citations: tuple[Citation, ...]
     unsupported: tuple[str, ...]  # claims that no passage they cite supports
+    checks: tuple[SentenceCheck, ...]  # one per claim, in order
+
+
+NO_CLAIMS = Verdict((), (), ())
 
 
 def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) -> Verdict:
@@ -27,13 +31,16 @@ def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) ->
     """
     citations: list[Citation] = []
     unsupported: list[str] = []
+    checks: list[SentenceCheck] = []
     for claim in claims:
         backed = False
+        best = 0.0
         for n in claim.markers:
             hit = hits[n - 1]
             verdict = judge.claim(hit.chunk.text, claim.text)
             verified = verdict.score < judge.threshold
             backed = backed or verified
+            best = max(best, 1 - verdict.score)
             if claim.span is not None:
                 start, end = claim.span
             else:
@@ -54,4 +61,15 @@ def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) ->
             )
         if not backed:
             unsupported.append(claim.text)
-    return Verdict(tuple(citations), tuple(unsupported))
+        checks.append(SentenceCheck(claim.text, claim.markers, backed, best))
+    return Verdict(tuple(citations), tuple(unsupported), tuple(checks))
+
+
+def passes(verdict: Verdict, min_supported: float) -> bool:
+    """May a model's answer be shown? At least `min_supported` of its sentences must be
+    supported by a passage they cite, and at least one citation verified: an answer that cites
+    nothing it can be checked against is never shown as an answer."""
+    if not verdict.checks or not any(c.verified for c in verdict.citations):
+        return False
+    supported = sum(c.supported for c in verdict.checks)
+    return supported >= min_supported * len(verdict.checks)

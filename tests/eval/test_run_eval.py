@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ import index
 from eval import EvalReport, run_eval, write_report
 from eval.datasets import DEFAULT_QA
 from rag import Assistant, Settings
+from rag.generation import Prompt
 from rag.settings import GenerationSettings
 
 RAG = [sys.executable, "-m", "cli.main"]
@@ -64,10 +65,8 @@ class HallucinatingGenerator:
             sentence = "It is not true that " + sentence[:1].lower() + sentence[1:]
         return sentence.rstrip(". ") + ", as a 2031 Microsoft study proved."
 
-    def stream_chat(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
-        question = messages[-1]["content"].rsplit("Question: ", 1)[-1]
+    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        question = prompt.request.rsplit("Question: ", 1)[-1]
         answer = self._faithful.ask(question)
         for citation in answer.citations:
             yield f"{self.corrupt(citation.quote)} [{citation.marker}] "
@@ -80,13 +79,17 @@ def test_a_hallucinating_generator_scores_clearly_lower(
     liar = Assistant(index.open(corpus_index), _settings("llm"), HallucinatingGenerator(faithful))
     report = run_eval(assistant=liar)
     assert report.mode == "llm"
-    lied, honest = report.metrics["faithfulness"], extractive_report.metrics["faithfulness"]
-    assert lied is not None and honest is not None
-    assert lied <= honest - 0.5, (lied, honest)
-    assert (
-        report.metrics["hallucination_rate"] is not None
-        and report.metrics["hallucination_rate"] >= 0.5
-    )
+    m = report.metrics
+    # Before the gate: the eval sees the lies...
+    assert m["model_answers"] == len(report.questions) - sum(q.abstained for q in report.questions)
+    assert m["raw_unsupported_rate"] is not None and m["raw_unsupported_rate"] >= 0.5
+    # ...after it, the user does not: those answers were replaced by quotes.
+    assert m["fallback_rate"] is not None and m["fallback_rate"] >= 0.9
+    assert m["shown_unsupported_rate"] is not None and m["shown_unsupported_rate"] <= 0.05
+    assert m["unsupported_shown_as_verified"] == 0
+    assert m["invalid_citation_rate"] == 0.0  # it cites real passages, wrongly
+    fell_back = [q for q in report.questions if q.generated and not q.generated.passed]
+    assert all(q.mode == "extractive" for q in fell_back)
     # Retrieval and abstention do not depend on the generator.
     assert report.metrics["recall@5"] == extractive_report.metrics["recall@5"]
 
@@ -101,9 +104,11 @@ def test_a_random_weight_model_through_llama_cpp_is_caught(
     settings = _settings("llm", model_path=tiny_gguf, max_answer_tokens=48, n_ctx=4096)
     report = run_eval(subset, assistant=Assistant.open(corpus_index, settings))
     assert report.mode == "llm"
-    faithfulness = report.metrics["faithfulness"]
-    assert faithfulness is not None and faithfulness <= 0.1  # near zero: noise is not supported
-    assert report.metrics["claims"] and report.metrics["claims"] > 0
+    m = report.metrics
+    # Noise is not supported: caught by the gate every time, never shown.
+    assert m["raw_unsupported_rate"] is not None and m["raw_unsupported_rate"] >= 0.9
+    assert m["fallback_rate"] == 1.0 and m["unsupported_shown_as_verified"] == 0
+    assert m["tokens_per_second"] is not None and m["tokens_per_second"] > 0
 
 
 def test_reports_are_written_with_plots(tmp_path: Path, extractive_report: EvalReport) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import index
 from index.embedding import SentenceTransformerEmbedder
 from rag import Assistant, Settings
-from rag.prompt import messages
+from rag.prompt import answer_prompt
 from rag.settings import GenerationSettings
 
 from ..conftest import CORPUS
@@ -44,7 +44,7 @@ def test_passages_cannot_close_their_quotation_in_the_prompt(assistant: Assistan
 
     hit = assistant.retrieve(QUESTION, 1)[0]
     poisoned = replace(hit, chunk=replace(hit.chunk, text=INJECTION))
-    system, user = messages(QUESTION, [poisoned])
+    system, *_example, user = answer_prompt(QUESTION, [poisoned]).messages()
     assert "not instructions" in system["content"]
     # The only closing tag is ours, after the passage; the question is the user's, at the end.
     assert user["content"].count("</passage>") == 1

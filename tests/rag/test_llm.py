@@ -1,25 +1,27 @@
 """The real llama-cpp-python path on a tiny random-weight GGUF (tests/tiny_gguf.py).
 
 Its output is noise, so these tests check the machinery (load, chat template, stream, stop,
-context budget, marker checks), not answer quality. Behaviour that needs a model that follows
-instructions (declining, citing) is tested with `ScriptedGenerator`, a stand-in named as such:
-no real instruction-following model can be downloaded here.
+context budget, marker checks, the verification gate), not answer quality. Behaviour that
+needs a model that follows instructions (declining, citing) is tested with `ScriptedGenerator`,
+a stand-in named as such: no real instruction-following model can be downloaded here. The real
+Gemma 3 270M base model is tested in test_real_model.py.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from rag import Answer, Assistant, Settings
 from rag.assistant import ABSTAIN_DECLINED
-from rag.generation import LlamaGenerator
+from rag.answerer import Draft
+from rag.generation import LlamaGenerator, Prompt
 from rag.prompt import DECLINE
-from rag.settings import GenerationSettings, RetrievalSettings
+from rag.settings import GenerationSettings, RetrievalSettings, VerificationSettings
 
 from ..tiny_gguf import CHATML
 
@@ -32,19 +34,19 @@ def generator(tiny_gguf: Path) -> LlamaGenerator:
 
 
 def test_loads_with_the_chat_template_from_its_metadata(generator: LlamaGenerator) -> None:
-    assert generator.llm.metadata["tokenizer.chat_template"] == CHATML
+    assert generator.chat_template == CHATML
     assert generator.llm.chat_format == "chat_template.default"
     assert generator.n_ctx == 2048
     assert generator.count_tokens("hello") >= 5  # byte-level: one token per byte, plus BOS
 
 
 def test_streams_deltas_and_stops_at_max_tokens(generator: LlamaGenerator) -> None:
-    messages = [{"role": "user", "content": "Say something."}]
-    deltas = list(generator.stream_chat(messages, max_tokens=12, temperature=0.0))
+    prompt = Prompt("Be brief.", "Say something.")
+    deltas = list(generator.stream(prompt, max_tokens=12, temperature=0.0))
     assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)
     text = "".join(deltas)
     assert 0 < generator.count_tokens(text) - 1 <= 12  # byte tokens: a char may be several
-    again = "".join(generator.stream_chat(messages, max_tokens=12, temperature=0.0))
+    again = "".join(generator.stream(prompt, max_tokens=12, temperature=0.0))
     assert again == text  # temperature 0 with a fixed seed: repeatable
 
 
@@ -61,12 +63,20 @@ def test_assistant_streams_then_returns_a_checked_answer(
     deltas = list(response)
     final = response.answer
     assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)
-    assert isinstance(final, Answer) and final.mode == "llm"
-    # Every marker left in the text points at a passage; noise is flagged, not hidden.
-    assert all(1 <= int(n) <= len(final.hits) for n in re.findall(r"\[(\d+)\]", final.text))
-    assert final.unsupported and not any(c.verified for c in final.citations)
+    assert isinstance(final, Answer)
+    # Noise fails verification: the model's text is kept for the record, never shown as the
+    # answer; the user gets quotes and is told why.
+    generated = final.generated
+    assert generated is not None and not generated.passed and generated.raw
+    assert generated.raw in "".join(deltas)
+    assert generated.tokens > 0 and generated.seconds > 0
+    assert final.mode == "extractive" and "failed verification" in final.notice
+    assert final.notice in "".join(deltas)  # the stream says so before the quotes follow
+    assert final.citations and all(c.verified for c in final.citations)
     assert not re.search(r"[\x00-\x08\x0b-\x1f]", final.text)
-    assert {"retrieve_ms", "generate_ms", "total_ms"} <= set(final.timings)
+    assert {"retrieve_ms", "generate_ms", "verify_ms", "fallback_ms", "total_ms"} <= set(
+        final.timings
+    )
     json.dumps(final.to_dict())
 
 
@@ -81,14 +91,28 @@ def _budgeted(corpus_index: Path, tiny_gguf: Path, n_ctx: int) -> Assistant:
 
 
 def test_passages_are_trimmed_to_the_context_window(corpus_index: Path, tiny_gguf: Path) -> None:
-    # Byte-level tokens: 1,536 tokens hold the instructions and a few hundred characters.
-    assistant = _budgeted(corpus_index, tiny_gguf, 1536)
-    answer = assistant.ask(QUESTION)  # llama.cpp raises if the prompt overflows n_ctx
-    assert answer.mode in ("llm", "abstained")
-    assert 1 <= len(answer.hits) < 5
+    # Byte-level tokens: 2,048 hold the instructions, the example and a few hundred characters.
+    from rag.llm import LLMAnswerer
+
+    assistant = _budgeted(corpus_index, tiny_gguf, 2048)
+    assert assistant.generator is not None
+    answerer = LLMAnswerer(assistant.generator, assistant.settings.generation)
+    hits = assistant.retrieve(QUESTION)
+    assert len(hits) == 5
+    draft = _drain(answerer.draft(QUESTION, hits))  # llama.cpp raises on overflow
+    assert 1 <= len(draft.hits) < 5
     docs = {d.id: d for d in assistant.index.documents()}
-    for hit in answer.hits:  # a trimmed passage keeps exact offsets
+    for hit in draft.hits:  # a trimmed passage keeps exact offsets
         assert docs[hit.chunk.document_id].text[hit.chunk.start : hit.chunk.end] == hit.chunk.text
+
+
+def _drain(stream: Generator[str, None, Draft]) -> Draft:
+    """Run a draft's stream to its end; return the draft."""
+    while True:
+        try:
+            next(stream)
+        except StopIteration as done:
+            return done.value
 
 
 def test_a_window_too_small_for_any_passage_is_a_clear_error(
@@ -112,16 +136,17 @@ class ScriptedGenerator:
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
-    def stream_chat(
-        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
-    ) -> Iterator[str]:
+    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         yield from re.split(r"(?<= )", self.reply)
 
 
-def _scripted(corpus_index: Path, reply: str) -> Assistant:
+def _scripted(corpus_index: Path, reply: str, min_supported: float = 0.75) -> Assistant:
     import index
 
-    settings = Settings(generation=GenerationSettings(mode="llm"))
+    settings = Settings(
+        generation=GenerationSettings(mode="llm"),
+        verification=VerificationSettings(min_supported=min_supported),
+    )
     return Assistant(index.open(corpus_index), settings, ScriptedGenerator(reply))
 
 
@@ -139,6 +164,7 @@ def test_llm_citations_are_verified_against_their_passages(corpus_index: Path) -
         f"Tree-based methods remain superior on tabular data because of their inductive biases "
         f"[{tabular}]. Tabular data is best handled by quantum computers [{other}]. "
         f"Also see [{len(hits) + 3}].",
+        min_supported=0.0,  # let everything through the gate, to see each verdict
     )
     answer = assistant.ask(QUESTION)
     assert answer.mode == "llm" and answer.dropped_markers == (len(hits) + 3,)
@@ -149,3 +175,66 @@ def test_llm_citations_are_verified_against_their_passages(corpus_index: Path) -
     docs = {d.id: d for d in assistant.index.documents()}
     for c in answer.citations:
         assert docs[c.document_id].text[c.start : c.end] == c.quote
+
+
+def _tabular_and_other(corpus_index: Path) -> tuple[int, int]:
+    hits = _scripted(corpus_index, "").retrieve(QUESTION)
+    tabular = next(i for i, h in enumerate(hits, 1) if "tabular" in h.chunk.text)
+    other = next(i for i, h in enumerate(hits, 1) if "tabular" not in h.chunk.text)
+    return tabular, other
+
+
+SUPPORTED = "Tree-based methods remain superior on tabular data due to suitable inductive biases"
+INVENTED = "Tabular data is best handled by quantum computers"
+
+
+def test_a_supported_answer_passes_the_gate_with_its_verdicts(corpus_index: Path) -> None:
+    tabular, _ = _tabular_and_other(corpus_index)
+    answer = _scripted(corpus_index, f"{SUPPORTED} [{tabular}].").ask(QUESTION)
+    assert answer.mode == "llm" and answer.text == f"{SUPPORTED} [{tabular}]."
+    assert answer.generated is not None and answer.generated.passed
+    [check] = answer.generated.sentences
+    assert check.supported and check.markers == (tabular,) and check.support > 0.5
+    assert answer.citations and all(c.verified for c in answer.citations)
+    assert not answer.notice.startswith("The model's answer failed")
+
+
+def test_an_answer_too_little_supported_is_replaced_by_quotes(corpus_index: Path) -> None:
+    tabular, other = _tabular_and_other(corpus_index)
+    reply = f"{SUPPORTED} [{tabular}]. {INVENTED} [{other}]."
+    response = _scripted(corpus_index, reply).ask_stream(QUESTION)  # 1 of 2 < 0.75
+    streamed = "".join(response)
+    answer = response.answer
+    assert answer.mode == "extractive"
+    assert answer.notice.startswith("The model's answer failed verification (1 of 2 sentences")
+    # The stream showed the model's text, then said it failed, then the quotes.
+    assert streamed.index(INVENTED) < streamed.index(answer.notice) < streamed.index(answer.text)
+    assert all(c.verified for c in answer.citations) and not answer.unsupported
+    generated = answer.generated
+    assert generated is not None and generated.raw == reply and not generated.passed
+    assert [s.supported for s in generated.sentences] == [True, False]
+    assert generated.markers == 2 and generated.invalid_markers == ()
+
+
+def test_a_lower_bar_shows_the_answer_with_its_unsupported_sentence_marked(
+    corpus_index: Path,
+) -> None:
+    tabular, other = _tabular_and_other(corpus_index)
+    reply = f"{SUPPORTED} [{tabular}]. {INVENTED} [{other}]."
+    answer = _scripted(corpus_index, reply, min_supported=0.5).ask(QUESTION)
+    assert answer.mode == "llm" and answer.generated is not None and answer.generated.passed
+    assert answer.unsupported == (f"{INVENTED}.",)
+    badges = {c.claim: c.verified for c in answer.citations}
+    assert badges == {f"{SUPPORTED}.": True, f"{INVENTED}.": False}
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [f"{SUPPORTED}.", "", "[1][2]."],
+    ids=["true-but-uncited", "empty", "markers-only"],
+)
+def test_an_answer_citing_nothing_verified_is_never_shown(corpus_index: Path, reply: str) -> None:
+    answer = _scripted(corpus_index, reply, min_supported=0.0).ask(QUESTION)
+    assert answer.mode == "extractive" and "failed verification" in answer.notice
+    assert answer.generated is not None and not answer.generated.passed
+    assert answer.citations and all(c.verified for c in answer.citations)

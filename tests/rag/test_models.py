@@ -20,7 +20,7 @@ RAG = [sys.executable, "-m", "cli.main"]
 
 def test_the_shipped_models_file_names_every_role() -> None:
     specs = {s.role: s for s in read_models()}
-    assert set(specs) == {"embedder", "llm", "reranker", "judge"}
+    assert set(specs) == {"embedder", "llm", "tiny", "reranker", "judge"}
     llm = specs["llm"]
     assert llm.file and llm.file.endswith(".gguf") and "q4_k_m" in llm.file.lower()
     assert llm.sha256 and len(llm.sha256) == 64 and len(llm.revision) == 40
@@ -62,10 +62,13 @@ def test_download_verifies_and_the_assistant_then_uses_the_llm(
     assert any(r.startswith("GET /acme/tiny-GGUF/resolve/main/tiny.gguf") for r in requests)
     after = json.loads(_rag(env, "models", "list", "--json").stdout)["models"][0]
     assert (after["status"], after["path"]) == ("installed", str(target))
-    # With the GGUF installed, auto mode answers with the LLM (the tiny one: noise, flagged).
+    # With the GGUF installed, auto mode answers with the LLM (the tiny one: its noise fails
+    # verification, so the user is shown quotes instead, and the model's text is kept).
     answer = _rag(env, "ask", "What is program synthesis?", "--index-dir", corpus_index, "--json")
     assert answer.returncode == 0, answer.stderr
-    assert json.loads(answer.stdout)["mode"] == "llm"
+    shown = json.loads(answer.stdout)
+    assert shown["generated"]["raw"] and not shown["generated"]["passed"]
+    assert shown["mode"] == "extractive" and "failed verification" in shown["notice"]
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
 from index import Chunk
-from rag.prompt import SYSTEM, fit, user_message
+from rag.prompt import answer_prompt, fit
 from rag.records import Hit
 
 TEXT = "First sentence here. Second one follows. Third is last."
@@ -13,16 +13,29 @@ def _hit(text: str, start: int = 100) -> Hit:
 
 def test_fit_keeps_leading_passages_within_the_budget() -> None:
     hits = [_hit(TEXT), replace(_hit(TEXT * 5), chunk=Chunk(2, "doc", TEXT * 5, 0, 275))]
-    fixed = len(SYSTEM + "\n" + user_message("q?", []))
+    fixed = len(answer_prompt("q?", []).completion())
     assert fit("q?", hits, len, fixed + 200) == hits[:1]
     assert fit("q?", hits, len, fixed + 10_000) == hits
 
 
 def test_a_first_passage_too_long_is_cut_at_a_sentence_with_exact_offsets() -> None:
-    fixed = len(SYSTEM + "\n" + user_message("q?", [_hit("")]))
+    fixed = len(answer_prompt("q?", [_hit("")]).completion())
     [trimmed] = fit(
         "q?", [_hit(TEXT)], len, fixed + len("First sentence here. Second one follows.")
     )
     assert trimmed.chunk.text == "First sentence here. Second one follows."
     assert (trimmed.chunk.start, trimmed.chunk.end) == (100, 100 + len(trimmed.chunk.text))
     assert fit("q?", [_hit(TEXT)], len, fixed // 2) == []
+
+
+def test_one_request_reads_as_chat_turns_or_as_a_completion_text() -> None:
+    prompt = answer_prompt("Why?", [_hit(TEXT)])
+    roles = [m["role"] for m in prompt.messages()]
+    assert roles == ["system", "user", "assistant", "user"]  # rules, worked example, request
+    assert prompt.messages()[-1]["content"].endswith("Question: Why?")
+    # A base model sees the same parts as one text that ends where its answer should begin.
+    text = prompt.completion()
+    assert text.startswith(prompt.instructions)
+    assert text.index(prompt.example[1]) < text.index(TEXT)  # type: ignore[index]
+    assert text.endswith("Question: Why?\nAnswer:")
+    assert "\nQuestion:" in prompt.stop and "\n\n" in prompt.stop
