@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, Assistant, Settings
-from rag.assistant import ABSTAIN_DECLINED
 from rag.answerer import Draft
+from rag.assistant import ABSTAIN_DECLINED
 from rag.generation import LlamaGenerator, Prompt
 from rag.prompt import DECLINE
 from rag.settings import GenerationSettings, RetrievalSettings, VerificationSettings

@@ -59,7 +59,7 @@ def test_a_missing_role_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.M
     assert find_llm("tiny") == models_dir() / "gemma-3-270m-q4_k_m.gguf"  # assembled here
     with pytest.raises(ModelMissingError, match="rag models download llm"):
         find_llm("llm")
-    with pytest.raises(ModelMissingError, match="No GGUF file at nowhere.gguf"):
+    with pytest.raises(ModelMissingError, match=r"No GGUF file at nowhere\.gguf"):
         find_llm("nowhere.gguf")
 
 
