@@ -49,7 +49,8 @@ def print_answer(answer: Answer, *, shown: str = "") -> None:
         print("\nNot supported by the cited passages:")
         for sentence in answer.unsupported:
             print(f"  - {sentence}")
-    print(f"\n[{answer.mode}] {answer.notice}".rstrip())
+    notice = "" if answer.notice in shown else answer.notice  # the stream may have said it
+    print(f"\n[{answer.mode}] {notice}".rstrip())
 
 
 def _stream(assistant: Assistant, question: str, history: list[dict[str, str]]) -> Answer:

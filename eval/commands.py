@@ -101,7 +101,11 @@ def _run(args: argparse.Namespace) -> int:
             "ms per question)"
         )
         for name, value in report.metrics.items():
-            print(f"  {name:<24} {'n/a' if value is None else f'{value:.3f}'}")
+            print(f"  {name:<29} {'n/a' if value is None else f'{value:.3f}'}")
+        if report.model is not None:
+            from .report import gate_table
+
+            print(gate_table(report))
         if args.out:
             print(f"wrote {json_path} and {html_path}")
     failed = False

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .runner import EvalReport
+from .runner import EvalReport, QuestionResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -107,7 +107,8 @@ def render_html(report: EvalReport) -> str:
         rows.append(
             f"<tr><td>{e(q.id)}</td><td>{e(q.question)}"
             f"{'' if q.answerable else ' <small>(unanswerable)</small>'}</td>"
-            f"<td><span class=mode>{e(q.mode)}</span> {e(q.answer)}</td><td><ul>{cites}</ul></td>"
+            f"<td><span class=mode>{e(q.mode)}</span> {e(q.answer)}{_model_text(q)}</td>"
+            f"<td><ul>{cites}</ul></td>"
             f"<td><ul>{unsupported}</ul></td><td class=num>{_fmt(q.faithfulness)}</td>"
             f"<td class=num>{q.first_relevant_rank or '-'}</td><td class=num>{q.ms:.0f}</td></tr>"
         )
@@ -121,10 +122,60 @@ def render_html(report: EvalReport) -> str:
 <div class=plots><img alt="faithfulness per question" src="{images["faithfulness"]}">
 <img alt="recall at k" src="{images["recall"]}">
 <img alt="judge scores" src="{images["judge"]}"></div>
-<h2>Metrics</h2><table>{metric_rows}</table>
+<h2>Metrics</h2><table>{metric_rows}</table>{_gate_section(report)}
 <h2>Questions</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th>
 <th>unsupported claims</th><th>faithfulness</th><th>gold rank</th><th>ms</th></tr>
 {"".join(rows)}</table></body></html>"""
+
+
+def gate_table(report: EvalReport) -> str:
+    """The model's answers before the verification gate and what the user saw after it."""
+    m = report.metrics
+
+    def cell(name: str) -> str:
+        value = m.get(name)
+        return "n/a" if value is None else f"{value:.3f}"
+
+    return "\n".join(
+        [
+            f"\n{report.model}: before and after the verification gate",
+            f"  {'':<34} {'raw (model)':>12} {'shown (user)':>13}",
+            f"  {'unsupported sentences':<34} {cell('raw_unsupported_rate'):>12} "
+            f"{cell('shown_unsupported_rate'):>13}",
+            f"  {'unsupported shown as verified':<34} {'':>12} "
+            f"{cell('unsupported_shown_as_verified'):>13}",
+            f"  {'invalid citations (no such passage)':<34} {cell('invalid_citation_rate'):>12}",
+            f"  {'answers citing nothing':<34} {cell('uncited_answer_rate'):>12}",
+            f"  {'answers replaced by quotes':<34} {cell('fallback_rate'):>12}",
+            f"  {'abstentions (recall / false rate)':<34} {'':>12} "
+            f"{cell('abstention_recall'):>6} / {cell('false_abstention_rate')}",
+            f"  {'seconds per answer':<34} {'':>12} {cell('seconds_per_answer'):>13}",
+            f"  {'tokens per second':<34} {cell('tokens_per_second'):>12}",
+        ]
+    )
+
+
+def _gate_section(report: EvalReport) -> str:
+    if report.model is None:
+        return ""
+    table = html.escape(gate_table(report))
+    return f"<h2>The model before and after the gate</h2><pre>{table}</pre>"
+
+
+def _model_text(q: QuestionResult) -> str:
+    """What the model wrote, sentence by sentence with the gate's verdict, when it wrote."""
+    if q.generated is None:
+        return ""
+    verdict = "passed" if q.generated.passed else "failed: replaced by quotes"
+    sentences = "".join(
+        f"<li class={'ok' if s.supported else 'bad'}>{html.escape(s.text)} "
+        f"<small>{list(s.markers)} ({s.support:.2f})</small></li>"
+        for s in q.generated.sentences
+    )
+    return (
+        f"<details><summary>the model's answer: {verdict}</summary>"
+        f"<q>{html.escape(q.generated.raw)}</q><ul>{sentences}</ul></details>"
+    )
 
 
 def write_report(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:

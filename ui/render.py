@@ -36,6 +36,9 @@ def answer_markdown(answer: Answer, turn: int) -> str:
         parts.append(f"[\\[{n}\\]](#src-{turn}-{n})" if n in cited else plain_markdown(match[0]))
         at = match.end()
     parts.append(plain_markdown(answer.text[at:]))
+    if answer.generated is not None and not answer.generated.passed:
+        # The streamed model text is replaced: the chat must say why the answer changed.
+        parts.insert(0, f"⚠️ *{plain_markdown(answer.notice)}*\n\n")
     return "".join(parts)
 
 

@@ -15,6 +15,7 @@ import pytest
 import index
 from eval import EvalReport, run_eval, write_report
 from eval.datasets import DEFAULT_QA
+from eval.report import gate_table, render_html
 from rag import Assistant, Settings
 from rag.generation import Prompt
 from rag.settings import GenerationSettings
@@ -90,6 +91,13 @@ def test_a_hallucinating_generator_scores_clearly_lower(
     assert m["invalid_citation_rate"] == 0.0  # it cites real passages, wrongly
     fell_back = [q for q in report.questions if q.generated and not q.generated.passed]
     assert all(q.mode == "extractive" for q in fell_back)
+    # The report puts both sides next to each other, and keeps what the model wrote.
+    table = gate_table(report)
+    assert "before and after the verification gate" in table
+    assert "answers replaced by quotes" in table and f"{m['fallback_rate']:.3f}" in table
+    page = render_html(report)
+    assert "The model before and after the gate" in page
+    assert "failed: replaced by quotes" in page and "2031 Microsoft study" in page
     # Retrieval and abstention do not depend on the generator.
     assert report.metrics["recall@5"] == extractive_report.metrics["recall@5"]
 

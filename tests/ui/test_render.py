@@ -64,3 +64,18 @@ def test_questions_and_sources_show_literally_in_the_chat() -> None:
     markdown = render.answer_markdown(Answer(f"{quote} [1]", "extractive", (citation,)), 1)
     assert markdown.startswith("Unbalanced \\*\\* emphasis and \\<b\\>tags\\</b\\>")
     assert markdown.endswith("[\\[1\\]](#src-1-1)")
+
+
+def test_an_answer_that_replaced_a_failed_model_answer_says_so_in_the_chat() -> None:
+    from dataclasses import replace
+
+    from rag.records import Generated
+
+    failed = Generated("Made up [1].", (), 1, (), passed=False, tokens=4, seconds=0.1)
+    notice = "The model's answer failed verification (1 of 1 sentences ...)."
+    answer = replace(_answer(), notice=notice, generated=failed)
+    markdown = render.answer_markdown(answer, 1)
+    assert markdown.startswith("⚠️ *The model's answer failed verification")
+    assert "Made up" not in markdown  # the rejected text is not shown again
+    passed = replace(failed, passed=True)
+    assert not render.answer_markdown(replace(answer, generated=passed), 1).startswith("⚠️")
