@@ -142,6 +142,7 @@ def gate_table(report: EvalReport) -> str:
             f"  {'':<34} {'raw (model)':>12} {'shown (user)':>13}",
             f"  {'unsupported sentences':<34} {cell('raw_unsupported_rate'):>12} "
             f"{cell('shown_unsupported_rate'):>13}",
+            f"  {'made up (no given passage supports)':<34} {cell('raw_ungrounded_rate'):>12}",
             f"  {'unsupported shown as verified':<34} {'':>12} "
             f"{cell('unsupported_shown_as_verified'):>13}",
             f"  {'invalid citations (no such passage)':<34} {cell('invalid_citation_rate'):>12}",

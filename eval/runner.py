@@ -200,6 +200,8 @@ def _model_metrics(
     return {
         "model_answers": float(len(written)),
         "raw_unsupported_rate": metrics.mean([float(not s.supported) for s in sentences]),
+        # Made up: no passage the model was given supports it, whatever it cites.
+        "raw_ungrounded_rate": metrics.mean([float(not s.grounded) for s in sentences]),
         "shown_unsupported_rate": None if faithfulness is None else 1 - faithfulness,
         "invalid_citation_rate": sum(len(g.invalid_markers) for g in written) / markers
         if markers

@@ -187,7 +187,7 @@ class Assistant:
             if draft.written is not None:  # an honest "not in the documents" passes the gate
                 declined = replace(declined, generated=_generated(draft, NO_CLAIMS, passed=True))
             return finish(declined)
-        verdict = verify(draft.claims, draft.hits, self.judge)
+        verdict = verify(draft.claims, draft.hits, self.judge, ground=draft.written is not None)
         if draft.written is None:
             return finish(_answer(draft, verdict, answerer.mode))
         lap("verify_ms")

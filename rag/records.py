@@ -79,6 +79,9 @@ class SentenceCheck:
     markers: tuple[int, ...]  # the valid passages it cites
     supported: bool  # some passage it cites supports it
     support: float  # the best of its passages' support; 0 when it cites none
+    # Some passage the model was given supports it, cited or not (None: not checked). False
+    # is a made-up sentence; True with `supported` False, a true one cited wrongly or not at all.
+    grounded: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +89,7 @@ class SentenceCheck:
             "markers": list(self.markers),
             "supported": self.supported,
             "support": round(self.support, 4),
+            "grounded": self.grounded,
         }
 
 

@@ -22,12 +22,17 @@ class Verdict:
 NO_CLAIMS = Verdict((), (), ())
 
 
-def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) -> Verdict:
+def verify(
+    claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge, *, ground: bool = False
+) -> Verdict:
     """Citations for `claims`, whose markers are 1-based indexes into `hits` (checked before).
 
     A quoted claim (`Claim.span`) cites its own span; a written one cites the sentence of the
     passage closest to it. A citation is verified when the judge finds the passage supports
     the claim (its probability of "unsupported" is below the judge's threshold).
+
+    `ground`: also check each claim against the passages it does not cite, to tell a made-up
+    sentence from a true one cited wrongly or not at all (a model's answer; quotes need not).
     """
     citations: list[Citation] = []
     unsupported: list[str] = []
@@ -61,7 +66,13 @@ def verify(claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge) ->
             )
         if not backed:
             unsupported.append(claim.text)
-        checks.append(SentenceCheck(claim.text, claim.markers, backed, best))
+        grounded = None
+        if ground:
+            others = (h for n, h in enumerate(hits, 1) if n not in claim.markers)
+            grounded = backed or any(
+                judge.claim(h.chunk.text, claim.text).score < judge.threshold for h in others
+            )
+        checks.append(SentenceCheck(claim.text, claim.markers, backed, best, grounded))
     return Verdict(tuple(citations), tuple(unsupported), tuple(checks))
 
 

@@ -213,6 +213,7 @@ def test_an_answer_too_little_supported_is_replaced_by_quotes(corpus_index: Path
     generated = answer.generated
     assert generated is not None and generated.raw == reply and not generated.passed
     assert [s.supported for s in generated.sentences] == [True, False]
+    assert [s.grounded for s in generated.sentences] == [True, False]  # made up, not miscited
     assert generated.markers == 2 and generated.invalid_markers == ()
 
 
@@ -238,3 +239,6 @@ def test_an_answer_citing_nothing_verified_is_never_shown(corpus_index: Path, re
     assert answer.mode == "extractive" and "failed verification" in answer.notice
     assert answer.generated is not None and not answer.generated.passed
     assert answer.citations and all(c.verified for c in answer.citations)
+    if reply == f"{SUPPORTED}.":  # true, so grounded in a passage, yet unverifiable uncited
+        [check] = answer.generated.sentences
+        assert check.grounded and not check.supported

@@ -133,7 +133,7 @@ def test_rag_eval_with_the_tiny_model(tmp_path: Path, corpus_index: Path, gemma_
     m = report["metrics"]
     assert report["mode"] == "llm" and report["model"] == "gemma-3-270m-q4_k_m.gguf"
     assert m["model_answers"] >= 4  # the unanswerable one may be declined before the model
-    for name in ("raw_unsupported_rate", "fallback_rate", "uncited_answer_rate"):
+    for name in ("raw_unsupported_rate", "raw_ungrounded_rate", "fallback_rate"):
         assert m[name] is not None and 0.0 <= m[name] <= 1.0, name
     assert m["tokens_per_second"] > 0 and m["seconds_per_answer"] > 0
     # The targets of the verification gate, on real hallucinations.
