@@ -129,7 +129,9 @@ def build_app(service: AssistantService) -> gr.Blocks:
         try:
             return service.ask(question or "").to_dict()
         except (RagError, IndexStageError) as exc:
-            raise gr.Error(str(exc)) from exc
+            # An expected refusal with its own message: one log line, not a traceback.
+            log.info("/ask refused: %s", exc)
+            raise gr.Error(str(exc), print_exception=False) from exc
 
     def upload(
         files: list[str] | None,

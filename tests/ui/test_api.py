@@ -139,3 +139,14 @@ def test_ask_without_a_question_is_a_clear_error(live_app: tuple[str, AssistantS
     for empty in (None, ""):
         with pytest.raises(AppError, match="The question is empty"):
             client.predict(empty, api_name="/ask")
+
+
+def test_a_refused_question_logs_no_traceback(
+    live_app: tuple[str, AssistantService], capfd: pytest.CaptureFixture[str]
+) -> None:
+    from gradio_client.exceptions import AppError
+
+    client = Client(live_app[0], verbose=False)
+    with pytest.raises(AppError, match="the limit is 2000"):
+        client.predict("why " * 1000, api_name="/ask")
+    assert "Traceback" not in capfd.readouterr().err
