@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rag.options import add_index_dir, add_setting
+from rag.options import add_index_dir, add_model, add_setting
 from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings
 
 _METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
@@ -22,13 +22,7 @@ def register_commands(commands: Any) -> None:
     run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
     run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
     add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
-    run.add_argument(
-        "--model",
-        type=Path,
-        metavar="GGUF|ROLE",
-        help="answer with this language model (a GGUF file, or a models.txt role: llm, tiny); "
-        "the report adds its figures before and after the verification gate",
-    )
+    add_model(run, also="; the report adds its figures before and after the verification gate")
     run.add_argument("--judge", choices=JUDGES, default="learned")
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .models import LLM_ROLES
 from .settings import ASK_MODES, GenerationSettings, RetrievalSettings, Settings
 
 
@@ -36,17 +37,23 @@ def add_setting(
     parser.add_argument(flag, default=default, help=f"{help_text} (default: {default})", **kwargs)
 
 
-def add_answer_options(parser: argparse.ArgumentParser) -> None:
-    """--mode, --k, --model, --temperature: how questions are answered."""
-    add_setting(parser, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
-    add_setting(parser, "--k", RetrievalSettings, "k", type=int)
+def add_model(parser: argparse.ArgumentParser, also: str = "") -> None:
+    """--model: a GGUF file or a language-model role of models.txt; `also` ends its help."""
+    roles = ", ".join(LLM_ROLES)
     parser.add_argument(
         "--model",
         type=Path,
         metavar="GGUF|ROLE",
-        help="a GGUF file to answer with, or a language model of models.txt: llm, or tiny (a "
-        "weak base model, for trying verification)",
+        help=f"a GGUF file to answer with, or a language model of models.txt ({roles}; tiny is "
+        f"a weak base model, for trying verification){also}",
     )
+
+
+def add_answer_options(parser: argparse.ArgumentParser) -> None:
+    """--mode, --k, --model, --temperature: how questions are answered."""
+    add_setting(parser, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
+    add_setting(parser, "--k", RetrievalSettings, "k", type=int)
+    add_model(parser)
     add_setting(parser, "--temperature", GenerationSettings, "temperature", type=float)
 
 
