@@ -12,6 +12,7 @@ RAG_HOME = "RAG_HOME"  # where the assistant keeps its data (like llm's LLM_USER
 RAG_MODELS_FILE = "RAG_MODELS_FILE"  # another models.txt
 RAG_UI_PASSWORD = "RAG_UI_PASSWORD"  # the web app's password (user "rag")
 HF_HUB_OFFLINE = "HF_HUB_OFFLINE"  # huggingface_hub's own switch: never touch the network
+GRADIO_TEMP_DIR = "GRADIO_TEMP_DIR"  # where Gradio writes uploads (default /tmp/gradio)
 
 
 def rag_home() -> Path:
@@ -31,3 +32,10 @@ def ui_password() -> str | None:
 
 def hub_offline() -> bool:
     return os.environ.get(HF_HUB_OFFLINE, "").lower() in {"1", "true", "yes", "on"}
+
+
+def use_gradio_temp_dir(folder: Path) -> None:
+    """Make Gradio receive uploads into `folder`: it reads the variable when an app and its
+    components are created, so set it before building one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[GRADIO_TEMP_DIR] = str(folder.resolve())

@@ -44,8 +44,10 @@ class Index:
         store: ChunkStore,
         vectors: VectorStore,
         embedder: Embedder | None = None,
+        snapshot: str = "",
     ) -> None:
         self.index_dir = index_dir
+        self.snapshot = snapshot  # the published snapshot's name, as CURRENT names it
         self.manifest = manifest
         self._store = store
         self._vectors = vectors
@@ -56,6 +58,12 @@ class Index:
 
     def document(self, document_id: str) -> Document | None:
         return self._store.document(document_id)
+
+    def superseded(self) -> bool:
+        """Whether a later build has published another snapshot since this one was opened.
+        This view still reads its own snapshot; open the index again to see the new one."""
+        live = current_snapshot(self.index_dir)
+        return live is not None and live.name != self.snapshot
 
     def chunks(self) -> Iterator[Chunk]:
         return self._store.chunks()
@@ -134,4 +142,4 @@ def open_index(
             f"index at {index_dir} is inconsistent ({count} chunks, {len(vectors)} vectors); "
             "rebuild it with --rebuild"
         )
-    return Index(index_dir, manifest, store, vectors, embedder)
+    return Index(index_dir, manifest, store, vectors, embedder, snapshot.name)

@@ -58,11 +58,13 @@ class Assistant:
         self.judge = LearnedJudge(settings.verification.threshold)
         self._gate = EvidenceGate(settings.abstention)
         self._rewriter = FollowupRewriter(settings.followup)
-        self._answerers: dict[AnswerMode, Answerer] = {
-            "extractive": ExtractiveAnswerer(
-                idx.embedder, settings.extractive, llm_installed=generator is not None
-            )
-        }
+        self._extractive = ExtractiveAnswerer(
+            idx.embedder,
+            settings.extractive,
+            llm_installed=generator is not None,
+            query_vector=self._retriever.query_vector,
+        )
+        self._answerers: dict[AnswerMode, Answerer] = {"extractive": self._extractive}
         if generator is not None:
             self._answerers["llm"] = LLMAnswerer(generator, settings.generation)
 
@@ -105,9 +107,11 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load every model the assistant will use (the encoder is run once: its first call
-        is slow), so the first question is as fast as the rest."""
+        is slow), and encode the sentences of a small collection's passages, so the first
+        questions are as fast as the rest."""
         self.index.embedder.encode(["warm up"])
         self._retriever.warm_up()
+        self._extractive.warm_up(self.index.chunks())
         if isinstance(self.generator, LlamaGenerator):
             self.generator.load()
 
@@ -199,7 +203,7 @@ class Assistant:
         # What streamed so far was the model's; the stream says so before the quotes follow.
         notice = _failed_notice(verdict)
         yield f"\n\n⚠ {notice}\n\n"
-        quotes = yield from self._answerers["extractive"].draft(standalone, hits)
+        quotes = yield from self._extractive.draft(standalone, hits)
         lap("fallback_ms")
         checked = verify(quotes.claims, quotes.hits, self.judge)
         return finish(

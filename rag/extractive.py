@@ -4,14 +4,19 @@ user gets until a language model is installed."""
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+import itertools
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from index import Chunk
 from index.embedding import Embedder
 
 from . import lexicon
 from .answerer import AnswerMode, Draft
 from .citations import Claim, marker
+from .memo import Memo
 from .records import Hit
 from .sentences import sentence_spans
 from .settings import ExtractiveSettings
@@ -22,6 +27,8 @@ NOTICE_NO_LLM = (
     "rag models download llm"
 )
 NOTICE_EXTRACTIVE = "Extractive answer: sentences quoted verbatim from your documents."
+PASSAGE_CACHE = 1024  # passages kept: ~1.5 KB per sentence, ~45 KB for a 30-sentence one
+WARM_PASSAGES = 256  # chunks whose sentences warm_up() encodes (seconds, not minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,62 +40,103 @@ class Quote:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """What scoring needs of one passage's answer-like sentences, computed once per passage
+    text: the sentences' offsets in it, the text each is matched by (heading above included),
+    that text's content stems, and its MiniLM vector."""
+
+    spans: tuple[tuple[int, int], ...]
+    contexts: tuple[str, ...]
+    stems: tuple[frozenset[str], ...]
+    vectors: np.ndarray
+
+
 class ExtractiveAnswerer:
     mode: AnswerMode = "extractive"
 
     def __init__(
-        self, embedder: Embedder, settings: ExtractiveSettings, *, llm_installed: bool
+        self,
+        embedder: Embedder,
+        settings: ExtractiveSettings,
+        *,
+        llm_installed: bool,
+        query_vector: Callable[[str], np.ndarray] | None = None,
     ) -> None:
         self._embedder = embedder
+        # The retriever's (cached) question vector, so a question is encoded once.
+        self._query_vector = query_vector or (lambda text: embedder.encode([text])[0])
         self._settings = settings
         self._notice = NOTICE_EXTRACTIVE if llm_installed else NOTICE_NO_LLM
+        # Encoding a passage's sentences is most of an answer's cost, and the same passages
+        # come back for many questions. The cache is per answerer, so it dies with the index
+        # snapshot; each passage is encoded as one batch of its own sentences, so its vectors
+        # are the same whichever request computes them (answers do not depend on the load).
+        self.passage = Memo(self._passage, PASSAGE_CACHE)
+
+    def warm_up(self, chunks: Iterable[Chunk], limit: int = WARM_PASSAGES) -> None:
+        """Encode the sentences of the first `limit` chunks now, so the first questions over
+        a small collection cost what later ones do."""
+        for chunk in itertools.islice(chunks, limit):
+            self.passage(chunk.text)
 
     def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
-        quotes = best_sentences(question, hits, self._embedder, self._settings)
+        quotes = self.best_sentences(question, hits)
         text = render(quotes)
         yield text
         claims = tuple(Claim(q.text, (q.hit + 1,), (q.start, q.end)) for q in quotes)
         return Draft(text, claims, tuple(hits), notice=self._notice)
 
+    def best_sentences(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
+        """Score every sentence of the first `settings.passages` hits by similarity to the
+        question (MiniLM) plus the share of the question's content words it contains; keep
+        the best."""
+        settings = self._settings
+        passages = [self.passage(hit.chunk.text) for hit in hits[: settings.passages]]
+        if not any(p.spans for p in passages):
+            return []
+        query = self._query_vector(question)
+        wanted = lexicon.content_stems(question)
+        weight = settings.similarity_weight
+        scored = []
+        for i, (hit, passage) in enumerate(zip(hits, passages, strict=False)):
+            if not passage.spans:
+                continue
+            similarity = passage.vectors @ query
+            for (s, e), stems, sim in zip(passage.spans, passage.stems, similarity, strict=True):
+                overlap = lexicon.coverage(wanted, stems)
+                score = float(weight * sim + (1 - weight) * overlap)
+                start = hit.chunk.start + s
+                scored.append(Quote(i, start, start + e - s, hit.chunk.text[s:e], score))
+        scored.sort(key=lambda q: -q.score)
+        floor = scored[0].score * settings.relative_floor
+        chosen: list[Quote] = []
+        for quote in scored:
+            if len(chosen) == settings.sentences or quote.score < floor:
+                break
+            if all(quote.text != c.text for c in chosen):
+                chosen.append(quote)
+        # Read in order: by passage rank, then position in the document.
+        return sorted(chosen, key=lambda q: (q.hit, q.start))
 
-def best_sentences(
-    question: str, hits: Sequence[Hit], embedder: Embedder, settings: ExtractiveSettings
-) -> list[Quote]:
-    """Score every sentence of the first `settings.passages` hits by similarity to the question
-    (MiniLM) plus the share of the question's content words it contains; keep the best."""
-    candidates: list[Quote] = []
-    contexts: list[str] = []
-    for i, hit in enumerate(hits[: settings.passages]):
-        text = hit.chunk.text
+    def _passage(self, text: str) -> Passage:
+        spans, contexts = [], []
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            if _answer_like(text, s, sentence, settings.min_words):
-                start = hit.chunk.start + s
-                candidates.append(Quote(i, start, start + len(sentence), sentence, 0.0))
+            if _answer_like(text, s, sentence, self._settings.min_words):
+                spans.append((s, e))
+                # Matching uses the heading above a sentence ("3) Will deep learning be
+                # interpretable?" over "Unlikely to be fully interpretable..."); the quote is
+                # the sentence alone.
                 contexts.append(f"{_heading_above(text, s)} {sentence}".strip())
-    if not candidates:
-        return []
-    # Matching uses the heading above a sentence ("3) Will deep learning be interpretable?"
-    # over "Unlikely to be fully interpretable..."); the quote is the sentence alone.
-    vectors = embedder.encode([question, *contexts])
-    similarity = vectors[1:] @ vectors[0]
-    wanted = lexicon.content_stems(question)
-    weight = settings.similarity_weight
-    scored = []
-    for quote, context, sim in zip(candidates, contexts, similarity, strict=True):
-        overlap = lexicon.coverage(wanted, lexicon.content_stems(context))
-        score = float(weight * sim + (1 - weight) * overlap)
-        scored.append(Quote(quote.hit, quote.start, quote.end, quote.text, score))
-    scored.sort(key=lambda q: -q.score)
-    floor = scored[0].score * settings.relative_floor
-    chosen: list[Quote] = []
-    for quote in scored:
-        if len(chosen) == settings.sentences or quote.score < floor:
-            break
-        if all(quote.text != c.text for c in chosen):
-            chosen.append(quote)
-    # Read in order: by passage rank, then position in the document.
-    return sorted(chosen, key=lambda q: (q.hit, q.start))
+        vectors = self._embedder.encode(contexts)
+        vectors.flags.writeable = False  # shared between requests
+        return Passage(
+            tuple(spans),
+            tuple(contexts),
+            tuple(frozenset(lexicon.content_stems(c)) for c in contexts),
+            vectors,
+        )
 
 
 def _line_start(text: str, at: int) -> int:

@@ -83,7 +83,7 @@ class Retriever:
         # Per retriever, so a cache dies with the snapshot it holds: documents are immutable
         # in a snapshot, and a question asked again costs no encode.
         self.document = functools.lru_cache(maxsize=CACHE_SIZE)(self._document)
-        self._query_vector = functools.lru_cache(maxsize=CACHE_SIZE)(self._index.embed_query)
+        self.query_vector = functools.lru_cache(maxsize=CACHE_SIZE)(self._index.embed_query)
 
     def warm_up(self) -> None:
         if self._reranker is not None:
@@ -103,7 +103,7 @@ class Retriever:
         k = k or s.k
         if not 1 <= k <= s.candidates:
             raise RagError(f"k must be between 1 and {s.candidates} (retrieval.candidates).")
-        dense = dict(self._index.search_dense(self._query_vector(question), s.candidates))
+        dense = dict(self._index.search_dense(self.query_vector(question), s.candidates))
         lexical = dict(self._index.search_lexical(question, s.candidates))
         fused = reciprocal_rank_fusion([list(dense), list(lexical)], s.rrf_k)
         chunks = self._index.chunks_by_id(fused)

@@ -11,17 +11,18 @@ import gradio as gr
 from gradio.events import api
 
 from index import IndexStageError
-from index.environment import RAG_UI_PASSWORD, ui_password
+from index.environment import RAG_UI_PASSWORD, ui_password, use_gradio_temp_dir
 from rag import QuestionError, RagError
 from rag.settings import ASK_MODES, AskMode
 
 from . import render
 from .service import AssistantService
-from .uploads import ALLOWED, MAX_BYTES
+from .uploads import ALLOWED, MAX_BYTES, discard, sweep
 
 log = logging.getLogger(__name__)
 
 CONCURRENCY = 4  # answers computed at once; more requests wait in the queue
+STALE_UPLOAD_SECONDS = 3600  # what Gradio received but never handed over is deleted after this
 
 CSS = """
 .rag-mode{display:inline-block;font-size:.8em;font-weight:600;padding:.1em .5em;border-radius:4px;
@@ -72,12 +73,19 @@ def _as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
     return out
 
 
+def _all_sources(turns: list[Turn]) -> str:
+    """Every turn's source cards, newest first: a [n] in an earlier answer still has its card."""
+    return "".join(turn["sources"] for turn in reversed(turns))
+
+
 def _shortened(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def build_app(service: AssistantService) -> gr.Blocks:
+    # Uploads land under the app's data directory ($RAG_HOME), not in /tmp/gradio.
+    use_gradio_temp_dir(service.incoming)
     llm = service.llm_available
     limit = service.settings.max_question_chars
 
@@ -122,7 +130,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
         except (RagError, IndexStageError) as exc:
             turn.update(answer=str(exc), display=f"⚠️ {exc}", sources="")
         turns = [*turns, turn]
-        yield _as_messages(turns, "display"), turn["sources"], "", turns
+        yield _as_messages(turns, "display"), _all_sources(turns), "", turns
 
     def ask_api(question: str | None) -> dict[str, Any]:
         """Answer a question; returns the answer as JSON (Answer.to_dict())."""
@@ -138,10 +146,15 @@ def build_app(service: AssistantService) -> gr.Blocks:
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 - how Gradio injects it
     ) -> tuple[Any, ...]:
         if not files:
-            return "", render.documents_table(service.documents()), _choices()
+            return ("", *listing())
         progress(0, desc="Indexing…")
         pairs = [(Path(f), Path(f).name) for f in files]
-        report, refused = service.add(pairs, progress=True)
+        try:
+            report, refused = service.add(pairs, progress=True)
+        finally:
+            # Gradio's copies: what was accepted is now under uploads/, the rest is refused.
+            discard(files, service.incoming)
+            sweep(service.incoming, older_than=STALE_UPLOAD_SECONDS)
         lines = [f"⚠️ Refused {reason}" for reason in refused]
         if report is not None:
             lines.insert(
@@ -150,17 +163,36 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 f"{report.unchanged} unchanged ({report.chunks_embedded} chunks).",
             )
             lines += [f"⚠️ Skipped {Path(f.path).name}: {f.reason}" for f in report.failed]
-        return "\n\n".join(lines), render.documents_table(service.documents()), _choices()
+        return ("\n\n".join(lines), *listing())
 
-    def remove(source: str | None) -> tuple[Any, ...]:
+    def listing() -> tuple[Any, ...]:
+        """The documents table and the Remove choices as the index has them now (also after a
+        build from the command line), with nothing chosen: removing is always deliberate."""
+        sources = [s for s, _, _ in service.documents()]
+        return (
+            render.documents_table(service.documents()),
+            gr.update(choices=sources, value=None),
+        )
+
+    def ask_to_confirm(source: str | None) -> tuple[Any, ...]:
         if not source:
-            return "Choose a document to remove.", gr.skip(), gr.skip()
-        report = service.remove(source)
-        message = f"Removed {source}." if report.removed else f"⚠️ {source} is not in the index."
-        return message, render.documents_table(service.documents()), _choices()
+            return "Choose a document to remove.", None, gr.skip(), gr.update(visible=False)
+        question = f"Remove **{render.plain_markdown(source)}** from the index?"
+        return "", source, question, gr.update(visible=True)
 
-    def _choices() -> Any:
-        return gr.update(choices=[s for s, _, _ in service.documents()], value=None)
+    def remove_confirmed(source: str | None) -> tuple[Any, ...]:
+        message = _removed(source) if source else "Choose a document to remove."
+        return (message, *listing(), None, gr.update(visible=False))
+
+    def _removed(source: str) -> str:
+        report = service.remove(source)
+        return f"Removed {source}." if report.removed else f"⚠️ {source} is not in the index."
+
+    def remove_api(source: str) -> dict[str, Any]:
+        """Remove a document from the index (by its name in the Documents table); uploaded
+        files are deleted too. Returns the message and the documents left."""
+        message = _removed(source) if source else "Choose a document to remove."
+        return {"message": message, "documents": [s for s, _, _ in service.documents()]}
 
     with gr.Blocks(title="Ask your documents") as app:
         gr.Markdown("## Ask your documents\nAnswers cite the exact passages they come from.")
@@ -189,23 +221,27 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 sources = gr.HTML(elem_id="sources")
             with gr.Column(scale=2):
                 with gr.Tab("Documents"):
-                    documents = gr.HTML(
-                        render.documents_table(service.documents()), elem_id="documents"
-                    )
+                    documents = gr.HTML(elem_id="documents")
                     files = gr.File(
                         label=f"Add documents ({' '.join(ALLOWED)}, "
                         f"up to {MAX_BYTES // 1_000_000} MB each)",
                         file_count="multiple",
-                        file_types=list(ALLOWED),
+                        # No file_types: Gradio's own check refuses after the upload and
+                        # before the app sees the file, which would leave it on disk. The
+                        # app refuses other types itself, with a message, and deletes them.
                     )
                     status = gr.Markdown(elem_id="upload-status")
                     with gr.Row():
                         chosen = gr.Dropdown(
-                            choices=[s for s, _, _ in service.documents()],
-                            label="Remove a document",
-                            scale=3,
+                            choices=[], value=None, label="Remove a document", scale=3
                         )
-                        drop = gr.Button("Remove", scale=1)
+                        drop = gr.Button("Remove…", scale=1, elem_id="remove")
+                    pending = gr.State(None)  # the document the confirmation is about
+                    with gr.Group(visible=False, elem_id="confirm-remove") as confirm_box:
+                        confirm_text = gr.Markdown()
+                        with gr.Row():
+                            yes = gr.Button("Yes, remove it", variant="stop", elem_id="confirm")
+                            no = gr.Button("Cancel", elem_id="cancel")
                 with gr.Tab("Settings"):
                     k = gr.Slider(
                         1,
@@ -232,8 +268,26 @@ def build_app(service: AssistantService) -> gr.Blocks:
         )
         chatbot.clear(lambda: ("", []), None, [sources, turns], api_visibility="private")
         files.upload(upload, files, [status, documents, chosen], api_name="upload")
-        drop.click(remove, chosen, [status, documents, chosen], api_name="remove")
+        # Removing takes two clicks: Remove… asks about the chosen document, Yes removes that
+        # one (choosing another meanwhile closes the question).
+        drop.click(
+            ask_to_confirm,
+            chosen,
+            [status, pending, confirm_text, confirm_box],
+            api_visibility="private",
+        )
+        yes.click(
+            remove_confirmed,
+            pending,
+            [status, documents, chosen, pending, confirm_box],
+            api_visibility="private",
+        )
+        close = (lambda: (None, gr.update(visible=False)), None, [pending, confirm_box])
+        no.click(*close, api_visibility="private")
+        chosen.change(*close, api_visibility="private")
+        app.load(listing, None, [documents, chosen], api_visibility="private")
         api(ask_api, api_name="ask")
+        api(remove_api, api_name="remove")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
     return app  # type: ignore[no-any-return]
 

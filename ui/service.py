@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import index
-from index import BuildReport, Document
+from index import BuildReport, Document, IndexStageError
+from index.snapshot import current_snapshot
 from rag import Answer, Assistant, Response, Settings
 from rag.settings import AskMode
 
-from .uploads import UploadError, store
+from .uploads import UploadError, discard, store, sweep
+
+log = logging.getLogger(__name__)
 
 
 class _Lease:
@@ -32,15 +36,19 @@ class _Lease:
 class AssistantService:
     """One Assistant for the app. Reads are lock-free (an Assistant reads one immutable index
     snapshot); document changes are serialised and swap in a fresh Assistant over the new
-    snapshot, keeping the loaded LLM."""
+    snapshot, keeping the loaded LLM. A snapshot published by another process (`rag index
+    build` while the app runs) is noticed between requests and swapped in the same way."""
 
     def __init__(self, index_dir: Path, data_dir: Path, settings: Settings | None = None) -> None:
         self.index_dir = index_dir
-        self.uploads = data_dir / "uploads"
+        self.uploads = data_dir / "uploads"  # what the app stores and indexes
+        self.incoming = data_dir / "incoming"  # where Gradio receives uploads
+        sweep(self.incoming, older_than=0)  # what a previous run left there
         self.settings = settings or Settings()
         self._current = _Lease(Assistant.open(index_dir, self.settings))
         self._changes = threading.Lock()  # one document change at a time
         self._leases = threading.Lock()  # guards _current and the users counts
+        self._unreadable = ""  # a published snapshot that failed to open, not retried
 
     @property
     def assistant(self) -> Assistant:
@@ -57,6 +65,7 @@ class AssistantService:
     @contextlib.contextmanager
     def using(self) -> Iterator[Assistant]:
         """The current Assistant, kept open until the block ends even if it is replaced."""
+        self._follow_published()
         with self._leases:
             lease = self._current
             lease.users += 1
@@ -120,6 +129,9 @@ class AssistantService:
                 stored, self.index_dir, settings=self.settings.index, progress=progress
             )
             self._reload()
+        # A stored file the build could not read (corrupt, no text) is not in the index, so
+        # nothing could list or remove it: it is deleted, as refused ones are.
+        discard([failed.path for failed in report.failed], self.uploads)
         return report, refused
 
     def remove(self, source: str) -> BuildReport:
@@ -134,11 +146,38 @@ class AssistantService:
             self._reload()
             return report
 
+    def _follow_published(self) -> None:
+        """Swap to a snapshot that another process published since the last request. The
+        check is one small file read; the request that notices opens the new snapshot, the
+        others go on with the current one meanwhile."""
+        if not self._current.assistant.index.superseded():
+            return
+        if not self._changes.acquire(blocking=False):
+            return  # the app's own change is publishing, and reloads when it is done
+        try:
+            live = current_snapshot(self.index_dir)
+            if live is None or live.name == self._unreadable:
+                return
+            if not self._current.assistant.index.superseded():
+                return  # another request swapped it while this one waited
+            try:
+                self._reload()
+            except IndexStageError as exc:
+                # One this app cannot read (another embedding model, damage): keep serving
+                # the current one, say why once, and do not retry it on every request.
+                self._unreadable = live.name
+                log.warning("keeping the current index; the newly published one fails: %s", exc)
+                return
+            log.info("now serving snapshot %s, published by another process", live.name)
+        finally:
+            self._changes.release()
+
     def _reload(self) -> None:
         old = self._current.assistant
         fresh = Assistant(
             index.open(self.index_dir, self.settings.index), old.settings, old.generator
         )
+        fresh.warm_up()  # before it serves, while the current one still answers
         with self._leases:
             retired, self._current = self._current, _Lease(fresh)
             retired.retired = True

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from index.loaders import LOADERS
@@ -46,3 +48,40 @@ def store(source: Path, original_name: str, folder: Path, max_bytes: int = MAX_B
     shutil.copyfile(source, tmp)
     tmp.replace(target)
     return target
+
+
+def discard(paths: Iterable[str | Path], folder: Path) -> None:
+    """Delete received files that lie inside `folder`, and the folders Gradio made for them
+    once empty; never anything outside `folder`."""
+    root = folder.resolve()
+    for given in paths:
+        path = Path(given).resolve()
+        if root not in path.parents:
+            continue
+        path.unlink(missing_ok=True)
+        for parent in path.parents:
+            if parent == root:
+                break
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+
+
+def sweep(folder: Path, older_than: float) -> None:
+    """Delete what lies in `folder` longer than `older_than` seconds: uploads Gradio refused
+    itself (too large) and the empty temp files it makes for each upload never reach the app's
+    handler, so they are collected here."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - older_than
+    for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):  # files before dirs
+        try:
+            if path.lstat().st_mtime > cutoff:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()  # only when emptied above
+            else:
+                path.unlink()
+        except OSError:
+            continue

@@ -1,10 +1,17 @@
 """Extractive answers over the bundled corpus: the offline default."""
 
 import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import cast
 
+import numpy as np
 import pytest
 
-from rag import Assistant, QuestionError
+import index
+from index.embedding import Embedder
+from rag import Assistant, QuestionError, Settings
+from rag.settings import GenerationSettings
 
 from ..conftest import ROOT
 
@@ -67,3 +74,38 @@ def test_to_dict_is_json_and_has_the_contract_keys(assistant: Assistant) -> None
 def test_empty_and_oversized_questions_are_refused(assistant: Assistant, question: str) -> None:
     with pytest.raises(QuestionError, match=r"empty|limit is 2000"):
         assistant.ask(question)
+
+
+class CountingEncoder:
+    """The real MiniLM, counting the texts it is asked to encode."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.texts = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.embedder, name)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.embedder.encode(texts)
+
+
+def test_a_passage_is_encoded_once_for_all_questions_and_warm_up_does_it_first(
+    corpus_index: Path, minilm: Embedder
+) -> None:
+    encoder = CountingEncoder(minilm)
+    settings = Settings(generation=GenerationSettings(mode="extractive"))
+    cold = Assistant.open(corpus_index, settings)
+    warm = Assistant(index.open(corpus_index, embedder=cast(Embedder, encoder)), settings)
+    warm.warm_up()
+    assert encoder.texts > len(warm.index)  # the sentences of every chunk were encoded
+    questions = [row["question"] for row in ANSWERABLE[:8]]
+    for question in questions:
+        assert warm.ask(question).text == cold.ask(question).text
+    # Asked again in capitals (the uncased MiniLM and BM25 find the same passages), only the
+    # eight new question strings are encoded: no passage is encoded twice.
+    before = encoder.texts
+    for question in questions:
+        assert warm.ask(question.upper()).citations
+    assert encoder.texts - before == len(questions)

@@ -1,14 +1,17 @@
 """The app's shared service: a replaced Assistant is closed once its requests finish, never
-under one."""
+under one; a snapshot another process publishes is served from the next request."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+import index
+from index.snapshot import new_snapshot, publish
 from ui import AssistantService
 
 QUESTION = "What is program synthesis?"
@@ -32,3 +35,41 @@ def test_a_replaced_index_closes_when_its_last_request_ends(
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         list(old.index.documents())
     assert len(service.documents()) == 5
+
+
+def test_a_build_from_another_process_is_served_from_the_next_request(
+    tmp_path: Path, corpus_index: Path
+) -> None:
+    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
+    service = AssistantService(index_dir, tmp_path)
+    response = service.ask_stream(QUESTION, [], k=5, mode="extractive", temperature=0.0)
+    next(response)  # a request is running on the snapshot the app started with
+    old = service.assistant
+    note = tmp_path / "elsewhere" / "zorblax.txt"
+    note.parent.mkdir()
+    note.write_text("The zorblax protocol compresses gradients with a 7-bit quantizer.\n")
+    index.build([note], index_dir)  # what `rag index build` does, outside the app
+
+    assert "zorblax.txt" in [source for source, _, _ in service.documents()]
+    answer = service.ask("How does the zorblax protocol compress gradients?")
+    assert answer.citations[0].source == "zorblax.txt"
+    assert sum(1 for _ in old.index.documents()) == 4  # the running request's snapshot
+    assert response.answer.citations
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        list(old.index.documents())  # closed once that request finished
+
+
+def test_a_published_snapshot_that_cannot_be_read_leaves_the_app_serving(
+    tmp_path: Path, corpus_index: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
+    service = AssistantService(index_dir, tmp_path)
+    broken = new_snapshot(index_dir)
+    (broken / "manifest.json").write_text("{not json")
+    publish(index_dir, broken)
+
+    with caplog.at_level(logging.WARNING, logger="ui.service"):
+        for _ in range(3):
+            assert service.ask(QUESTION).citations  # still the snapshot it had
+    warnings = [r for r in caplog.records if "newly published one fails" in r.getMessage()]
+    assert len(warnings) == 1  # said once, not retried on every request

@@ -1,0 +1,174 @@
+"""Load: N concurrent chat sessions x 2 questions against a real `rag serve` on loopback.
+
+    .venv/bin/python -m benchmarks.load [--sessions 50] [--timeout 600]
+
+The server runs as its own process (the command a user runs), over an index of corpus/ built
+into a temporary $RAG_HOME, so its peak RSS is its own. Each session is a gradio_client
+Client asking two questions of the eval set through /chat, the endpoint the chat page uses;
+sessions start at once. Afterwards every conversation is asked again, alone and in order, and
+each concurrent answer must equal the one its conversation got alone ("mismatches"). The load
+comes first, so it meets a freshly started server's caches, as real users would.
+
+Prints: answered, errors, p50/p95 latency, answers per second, mismatches, server peak RSS.
+The client threads share the machine's cores with the server, as they would on a laptop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Session:
+    questions: tuple[str, ...]
+    answers: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    error: str = ""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
+    rag = Path(sys.executable).with_name("rag")
+    env = {**os.environ, "RAG_HOME": str(home)}
+    subprocess.run([rag, "index", "build", str(ROOT / "corpus")], env=env, check=True)
+    server = subprocess.Popen(
+        [rag, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit("rag serve exited before it answered") from None
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("rag serve did not start within 180 s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process has held (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def converse(url: str, session: Session, deadline: float, start: threading.Barrier) -> Session:
+    """Connect, wait for every session to have connected, then ask the session's questions in
+    one conversation; record each answer's text and time."""
+    from gradio_client import Client
+
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:
+        session.error = f"connect: {type(exc).__name__}: {exc}"[:200]
+    start.wait()
+    if session.error:
+        return session
+    try:
+        for question in session.questions:
+            started = time.perf_counter()
+            job = client.submit(question, api_name="/chat")
+            messages, _, _ = job.result(timeout=max(1.0, deadline - time.monotonic()))
+            session.seconds.append(time.perf_counter() - started)
+            session.answers.append(str(messages[-1]["content"]))
+    except Exception as exc:  # counted and shown, not raised: the run reports every session
+        session.error = f"{type(exc).__name__}: {exc}"[:200]
+    return session
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=600, help="seconds for the load phase")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in (ROOT / "eval/datasets/qa.jsonl").open()]
+    questions = [r["question"] for r in rows]
+
+    def conversation(n: int) -> tuple[str, ...]:
+        return (questions[n % len(questions)], questions[(n + 17) % len(questions)])
+
+    with tempfile.TemporaryDirectory() as home:
+        port = free_port()
+        server = start_server(Path(home), port)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            sessions = [Session(conversation(n)) for n in range(args.sessions)]
+            deadline = time.monotonic() + args.timeout
+            # Timing starts when every session has connected (the barrier's action).
+            marks: dict[str, float] = {}
+
+            def go() -> None:
+                marks.update(wall=time.perf_counter(), cpu=cpu_seconds(server.pid))
+
+            start = threading.Barrier(args.sessions, action=go)
+            with ThreadPoolExecutor(max_workers=args.sessions) as pool:
+                list(pool.map(lambda s: converse(url, s, deadline, start), sessions))
+            wall = time.perf_counter() - marks["wall"]
+            server_cpu = cpu_seconds(server.pid) - marks["cpu"]
+            rss = peak_rss_mb(server.pid)
+            alone: dict[tuple[str, ...], list[str]] = {}
+            for s in sessions:
+                if s.questions not in alone:
+                    lone = Session(s.questions)
+                    alone[s.questions] = converse(url, lone, 1e12, threading.Barrier(1)).answers
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    seconds = [t for s in sessions for t in s.seconds]
+    answered = len(seconds)
+    errors = [s.error for s in sessions if s.error]
+    mismatches = sum(
+        a != b for s in sessions for a, b in zip(s.answers, alone[s.questions], strict=False)
+    )
+    cuts = statistics.quantiles(seconds, n=100) if len(seconds) > 1 else [float("nan")] * 99
+    print(
+        f"{args.sessions} sessions x 2 questions on 127.0.0.1 "
+        f"({len({q for s in sessions for q in s.questions})} distinct questions), "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"  answered              {answered} of {2 * args.sessions}")
+    print(f"  errors                {len(errors)}")
+    print(f"  latency p50 / p95     {cuts[49]:.2f} s / {cuts[94]:.2f} s")
+    print(f"  answers per second    {answered / wall:.2f}  ({wall:.1f} s in all)")
+    print(f"  mismatches            {mismatches} (against each conversation asked alone)")
+    print(f"  server CPU per answer {server_cpu / max(answered, 1) * 1000:.0f} ms")
+    print(f"  server peak RSS       {rss:,.0f} MB")
+    for error in errors[:5]:
+        print(f"  error: {error}")
+
+
+if __name__ == "__main__":
+    main()
