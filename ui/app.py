@@ -226,6 +226,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
                         label=f"Add documents ({' '.join(ALLOWED)}, "
                         f"up to {MAX_BYTES // 1_000_000} MB each)",
                         file_count="multiple",
+                        elem_id="files",
                         # No file_types: Gradio's own check refuses after the upload and
                         # before the app sees the file, which would leave it on disk. The
                         # app refuses other types itself, with a message, and deletes them.
@@ -233,12 +234,16 @@ def build_app(service: AssistantService) -> gr.Blocks:
                     status = gr.Markdown(elem_id="upload-status")
                     with gr.Row():
                         chosen = gr.Dropdown(
-                            choices=[], value=None, label="Remove a document", scale=3
+                            choices=[],
+                            value=None,
+                            label="Remove a document",
+                            scale=3,
+                            elem_id="chosen",
                         )
                         drop = gr.Button("Remove…", scale=1, elem_id="remove")
                     pending = gr.State(None)  # the document the confirmation is about
                     with gr.Group(visible=False, elem_id="confirm-remove") as confirm_box:
-                        confirm_text = gr.Markdown()
+                        confirm_text = gr.Markdown(elem_id="confirm-text")
                         with gr.Row():
                             yes = gr.Button("Yes, remove it", variant="stop", elem_id="confirm")
                             no = gr.Button("Cancel", elem_id="cancel")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -60,9 +61,12 @@ def test_upload_makes_a_new_document_answerable(
     )
     assert (service.uploads / "zorblax notes.md").exists()
 
-    status, documents, _ = client.predict("zorblax notes.md", api_name="/remove")
-    assert "Removed" in status and "zorblax" not in documents
+    removed = client.predict("zorblax notes.md", api_name="/remove")
+    assert removed["message"] == "Removed zorblax notes.md."
+    assert "zorblax notes.md" not in removed["documents"] and len(removed["documents"]) == 4
     assert not (service.uploads / "zorblax notes.md").exists()
+    again = client.predict("zorblax notes.md", api_name="/remove")
+    assert again["message"] == "⚠️ zorblax notes.md is not in the index."
 
 
 def test_bad_uploads_are_refused_with_a_message(
@@ -74,13 +78,19 @@ def test_bad_uploads_are_refused_with_a_message(
     script.write_text("rm -rf /")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    outside = Path(tempfile.gettempdir()) / "gradio"  # where Gradio would put them by default
+    seen_outside = set(outside.rglob("*"))
     client = Client(url, verbose=False)
-    with pytest.raises(Exception, match="Invalid file type"):  # Gradio's own type check
-        client.predict([handle_file(str(script))], api_name="/upload")
+    status, _, _ = client.predict([handle_file(str(script))], api_name="/upload")
+    assert "Refused evil.sh: only .htm, .html, .markdown, .md, .pdf, .text, .txt" in status
     status, _, _ = client.predict([handle_file(str(broken))], api_name="/upload")
     assert "Skipped broken.pdf: corrupt PDF" in status
     assert service.documents() == before  # nothing else lost
+    # Refused and skipped files are deleted: neither Gradio's copy nor a stored one is left.
     assert not (service.uploads / "evil.sh").exists()
+    assert not (service.uploads / "broken.pdf").exists()
+    assert not [p for p in service.incoming.rglob("*") if p.name in ("evil.sh", "broken.pdf")]
+    assert set(outside.rglob("*")) == seen_outside  # nothing written outside $RAG_HOME
 
 
 def test_an_oversized_question_gets_a_clear_message(live_app: tuple[str, AssistantService]) -> None:

@@ -3,11 +3,18 @@ downloaded here, so `playwright install` is not used; a missing Chromium fails t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+import index
 from ui import AssistantService
+from ui.uploads import MAX_BYTES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 from ..conftest import ROOT
 
@@ -16,10 +23,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "reports" / "ui-screenshot.png"
 
 
-def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
-    live_app: tuple[str, AssistantService],
-) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture
+def page() -> Iterator[Page]:
+    from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "Debian's chromium is missing: apt-get install chromium"
     with sync_playwright() as p:
@@ -35,38 +41,112 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
                 "--no-first-run",
             ],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(live_app[0])
-        expect(page.locator("#no-llm")).to_contain_text("No language model is installed")
-        page.locator("#question textarea").fill(
-            "Why do tree-based methods still beat neural networks on tabular data?"
-        )
-        page.locator("#ask").click()
-        answer = page.locator("#chat").get_by_text("remain superior on tabular data").first
-        expect(answer).to_be_visible(timeout=60_000)
-        card = page.locator("#sources .rag-card").first
-        expect(card).to_be_visible(timeout=60_000)
-        expect(card).to_contain_text("001_a4dc316d66749b4e.txt")
-        expect(card.locator("mark")).to_contain_text("Tree-based methods")
-        expect(card.locator(".rag-verified")).to_contain_text("exact quote")
-        # Clicking the marker in the answer flashes its card.
-        page.locator('#chat a[href^="#src-1-"]').first.click()
-        expect(page.locator(".rag-card.rag-flash")).to_have_count(1)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT), full_page=True)
-        # The chat's trash icon forgets the history too: the next answer stands alone.
-        page.locator('#chat button[aria-label^="Clear"]').first.click()
-        expect(page.locator("#chat .message")).to_have_count(0)
-        # Markup in a question is shown as typed, and the answer's markers still link.
-        page.locator("#question textarea").fill(
-            "<script>alert('x')</script> What is **program synthesis**?"
-        )
-        page.locator("#ask").click()
-        expect(page.locator("#sources .rag-card").first).to_contain_text("[1]", timeout=60_000)
-        expect(page.locator("#chat")).not_to_contain_text("tabular data")
-        expect(page.locator("#chat")).to_contain_text(
-            "<script>alert('x')</script> What is **program synthesis**?"
-        )
-        expect(page.locator('#chat a[href^="#src-1-"]').first).to_be_visible()
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
         browser.close()
+
+
+def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
+    live_app: tuple[str, AssistantService], page: Page
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(live_app[0])
+    expect(page.locator("#no-llm")).to_contain_text("No language model is installed")
+    page.locator("#question textarea").fill(
+        "Why do tree-based methods still beat neural networks on tabular data?"
+    )
+    page.locator("#ask").click()
+    answer = page.locator("#chat").get_by_text("remain superior on tabular data").first
+    expect(answer).to_be_visible(timeout=60_000)
+    card = page.locator("#sources .rag-card").first
+    expect(card).to_be_visible(timeout=60_000)
+    expect(card).to_contain_text("001_a4dc316d66749b4e.txt")
+    expect(card.locator("mark")).to_contain_text("Tree-based methods")
+    expect(card.locator(".rag-verified")).to_contain_text("exact quote")
+    # Clicking the marker in the answer flashes its card.
+    page.locator('#chat a[href^="#src-1-"]').first.click()
+    expect(page.locator(".rag-card.rag-flash")).to_have_count(1)
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    # The chat's trash icon forgets the history too: the next answer stands alone.
+    page.locator('#chat button[aria-label^="Clear"]').first.click()
+    expect(page.locator("#chat .message")).to_have_count(0)
+    # Markup in a question is shown as typed, and the answer's markers still link.
+    page.locator("#question textarea").fill(
+        "<script>alert('x')</script> What is **program synthesis**?"
+    )
+    page.locator("#ask").click()
+    expect(page.locator("#sources .rag-card").first).to_contain_text("[1]", timeout=60_000)
+    expect(page.locator("#chat")).not_to_contain_text("tabular data")
+    expect(page.locator("#chat")).to_contain_text(
+        "<script>alert('x')</script> What is **program synthesis**?"
+    )
+    expect(page.locator('#chat a[href^="#src-1-"]').first).to_be_visible()
+    # A second turn keeps the first one's cards: its [n] links still lead somewhere.
+    page.locator("#question textarea").fill("Will deep learning be interpretable?")
+    page.locator("#ask").click()
+    expect(page.locator("#sources .rag-card[id^='src-2-']").first).to_be_visible(timeout=60_000)
+    expect(page.locator("#sources #src-1-1")).to_have_count(1)
+    page.locator('#chat a[href="#src-1-1"]').first.click()
+    expect(page.locator("#src-1-1.rag-flash")).to_have_count(1)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_the_documents_panel_is_live_and_removing_asks_first(
+    live_app: tuple[str, AssistantService], page: Page, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    url, service = live_app
+    note = tmp_path / "zorblax notes.md"
+    note.write_text("# Zorblax\n\nThe zorblax protocol compresses gradients to 7 bits.\n")
+    docs, status = page.locator("#documents"), page.locator("#upload-status")
+    page.goto(url)
+    expect(docs).to_contain_text("001_a4dc316d66749b4e.txt")
+    page.locator("#files input[type=file]").set_input_files(str(note))
+    expect(status).to_contain_text("1 added", timeout=60_000)
+    # A build from the command line while the app runs shows on the next page load.
+    elsewhere = tmp_path / "cli" / "quillmoor.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("The Quillmoor lab studies sparse attention.\n")
+    index.build([elsewhere], service.index_dir)
+    page.reload()
+    expect(docs).to_contain_text("zorblax notes.md")
+    expect(docs).to_contain_text("quillmoor.txt")
+
+    page.locator("#remove").click()  # nothing is chosen on a fresh page
+    expect(status).to_contain_text("Choose a document to remove.")
+    confirm = page.locator("#confirm-text")
+    page.locator("#chosen input").click()
+    page.get_by_role("option", name="zorblax notes.md").click()
+    page.locator("#remove").click()
+    expect(confirm).to_contain_text("Remove zorblax notes.md from the index?")
+    page.locator("#cancel").click()
+    expect(page.locator("#confirm")).to_be_hidden()
+    expect(docs).to_contain_text("zorblax notes.md")  # cancelled: still there
+    page.locator("#remove").click()
+    page.locator("#confirm").click()
+    expect(status).to_contain_text("Removed zorblax notes.md.")
+    expect(docs).not_to_contain_text("zorblax notes.md")
+    page.reload()
+    expect(docs).to_contain_text("quillmoor.txt")
+    expect(docs).not_to_contain_text("zorblax notes.md")
+    assert not (service.uploads / "zorblax notes.md").exists()
+    assert not list(service.incoming.rglob("*.md"))  # Gradio's copy went after the ingest
+
+
+def test_an_oversized_upload_is_refused_before_it_is_sent(
+    live_app: tuple[str, AssistantService], page: Page, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    url, service = live_app
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * (MAX_BYTES // 5 + 1))
+    page.goto(url)
+    expect(page.locator("#documents")).to_contain_text("001_a4dc316d66749b4e.txt")
+    page.locator("#files input[type=file]").set_input_files(str(big))
+    toast = page.get_by_text("exceed the maximum allowed size")
+    expect(toast).to_have_count(1, timeout=10_000)  # one message
+    assert not list(service.incoming.rglob("big*"))  # never transferred
+    assert not (service.uploads / "big.txt").exists()
