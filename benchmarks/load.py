@@ -112,6 +112,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600, help="seconds for the load phase")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=10,
+        help="niceness of the client threads (default 10): users' browsers run elsewhere, so "
+        "the clients should not take the server's cores; 0 to compete as equals",
+    )
     args = parser.parse_args()
     rows = [json.loads(line) for line in (ROOT / "eval/datasets/qa.jsonl").open()]
     questions = [r["question"] for r in rows]
@@ -122,6 +129,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         port = free_port()
         server = start_server(Path(home), port)
+        os.nice(args.nice)  # after the server started: it keeps the default priority
         url = f"http://127.0.0.1:{port}/"
         try:
             sessions = [Session(conversation(n)) for n in range(args.sessions)]
@@ -130,13 +138,18 @@ def main() -> None:
             marks: dict[str, float] = {}
 
             def go() -> None:
-                marks.update(wall=time.perf_counter(), cpu=cpu_seconds(server.pid))
+                marks.update(
+                    wall=time.perf_counter(),
+                    cpu=cpu_seconds(server.pid),
+                    clients=cpu_seconds(os.getpid()),
+                )
 
             start = threading.Barrier(args.sessions, action=go)
             with ThreadPoolExecutor(max_workers=args.sessions) as pool:
                 list(pool.map(lambda s: converse(url, s, deadline, start), sessions))
             wall = time.perf_counter() - marks["wall"]
             server_cpu = cpu_seconds(server.pid) - marks["cpu"]
+            clients_cpu = cpu_seconds(os.getpid()) - marks["clients"]
             rss = peak_rss_mb(server.pid)
             alone: dict[tuple[str, ...], list[str]] = {}
             for s in sessions:
@@ -164,7 +177,11 @@ def main() -> None:
     print(f"  latency p50 / p95     {cuts[49]:.2f} s / {cuts[94]:.2f} s")
     print(f"  answers per second    {answered / wall:.2f}  ({wall:.1f} s in all)")
     print(f"  mismatches            {mismatches} (against each conversation asked alone)")
-    print(f"  server CPU per answer {server_cpu / max(answered, 1) * 1000:.0f} ms")
+    per = max(answered, 1) / 1000
+    print(f"  server CPU per answer {server_cpu / per:.0f} ms")
+    print(
+        f"  client CPU per answer {clients_cpu / per:.0f} ms (gradio_client, niceness {args.nice})"
+    )
     print(f"  server peak RSS       {rss:,.0f} MB")
     for error in errors[:5]:
         print(f"  error: {error}")

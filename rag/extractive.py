@@ -27,8 +27,9 @@ NOTICE_NO_LLM = (
     "rag models download llm"
 )
 NOTICE_EXTRACTIVE = "Extractive answer: sentences quoted verbatim from your documents."
-PASSAGE_CACHE = 1024  # passages kept: ~1.5 KB per sentence, ~45 KB for a 30-sentence one
-WARM_PASSAGES = 256  # chunks whose sentences warm_up() encodes (seconds, not minutes)
+PASSAGE_CACHE = 4096  # passages whose sentence offsets are kept
+SENTENCE_CACHE = 32_768  # sentence vectors kept: 1.5 KB each, 48 MB at most
+WARM_PASSAGES = 64  # chunks whose sentences warm_up() encodes: a few seconds at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +43,12 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """What scoring needs of one passage's answer-like sentences, computed once per passage
-    text: the sentences' offsets in it, the text each is matched by (heading above included),
-    that text's content stems, and its MiniLM vector."""
+    """One passage's answer-like sentences: their offsets in it, the text each is matched by
+    (the heading above included), and that text's content stems."""
 
     spans: tuple[tuple[int, int], ...]
     contexts: tuple[str, ...]
     stems: tuple[frozenset[str], ...]
-    vectors: np.ndarray
 
 
 class ExtractiveAnswerer:
@@ -68,17 +67,21 @@ class ExtractiveAnswerer:
         self._query_vector = query_vector or (lambda text: embedder.encode([text])[0])
         self._settings = settings
         self._notice = NOTICE_EXTRACTIVE if llm_installed else NOTICE_NO_LLM
-        # Encoding a passage's sentences is most of an answer's cost, and the same passages
-        # come back for many questions. The cache is per answerer, so it dies with the index
-        # snapshot; each passage is encoded as one batch of its own sentences, so its vectors
-        # are the same whichever request computes them (answers do not depend on the load).
+        # Splitting and encoding a passage's sentences is most of an answer's cost, and the
+        # same sentences come back for many questions, also inside passages merged from
+        # overlapping chunks. Both are kept per answerer, so they die with the index snapshot.
+        # A sentence is encoded alone, never in a batch with others (padding changes the last
+        # digits), so its vector is the same whichever request computes it first: answers do
+        # not depend on the load.
         self.passage = Memo(self._passage, PASSAGE_CACHE)
+        self.vector = Memo(self._vector, SENTENCE_CACHE)
 
     def warm_up(self, chunks: Iterable[Chunk], limit: int = WARM_PASSAGES) -> None:
         """Encode the sentences of the first `limit` chunks now, so the first questions over
         a small collection cost what later ones do."""
         for chunk in itertools.islice(chunks, limit):
-            self.passage(chunk.text)
+            for context in self.passage(chunk.text).contexts:
+                self.vector(context)
 
     def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
         quotes = self.best_sentences(question, hits)
@@ -102,7 +105,7 @@ class ExtractiveAnswerer:
         for i, (hit, passage) in enumerate(zip(hits, passages, strict=False)):
             if not passage.spans:
                 continue
-            similarity = passage.vectors @ query
+            similarity = np.stack([self.vector(c) for c in passage.contexts]) @ query
             for (s, e), stems, sim in zip(passage.spans, passage.stems, similarity, strict=True):
                 overlap = lexicon.coverage(wanted, stems)
                 score = float(weight * sim + (1 - weight) * overlap)
@@ -129,14 +132,13 @@ class ExtractiveAnswerer:
                 # interpretable?" over "Unlikely to be fully interpretable..."); the quote is
                 # the sentence alone.
                 contexts.append(f"{_heading_above(text, s)} {sentence}".strip())
-        vectors = self._embedder.encode(contexts)
-        vectors.flags.writeable = False  # shared between requests
-        return Passage(
-            tuple(spans),
-            tuple(contexts),
-            tuple(frozenset(lexicon.content_stems(c)) for c in contexts),
-            vectors,
-        )
+        stems = tuple(frozenset(lexicon.content_stems(c)) for c in contexts)
+        return Passage(tuple(spans), tuple(contexts), stems)
+
+    def _vector(self, context: str) -> np.ndarray:
+        vector: np.ndarray = self._embedder.encode([context])[0]
+        vector.flags.writeable = False  # shared between requests
+        return vector
 
 
 def _line_start(text: str, at: int) -> int:
