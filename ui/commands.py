@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from index import default_index_dir, rag_home
+from index.embedding import one_thread_per_encode
 from rag.options import add_index_dir
 
 
@@ -29,6 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .service import AssistantService
 
     logging.getLogger("ui").setLevel(logging.INFO)
+    one_thread_per_encode()  # the app answers several requests at once (app.CONCURRENCY)
     service = AssistantService(
         Path(args.index_dir or default_index_dir()), Path(args.data_dir or rag_home())
     )
