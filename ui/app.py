@@ -168,10 +168,10 @@ def build_app(service: AssistantService) -> gr.Blocks:
     def listing() -> tuple[Any, ...]:
         """The documents table and the Remove choices as the index has them now (also after a
         build from the command line), with nothing chosen: removing is always deliberate."""
-        sources = [s for s, _, _ in service.documents()]
+        rows = service.documents()
         return (
-            render.documents_table(service.documents()),
-            gr.update(choices=sources, value=None),
+            render.documents_table(rows),
+            gr.update(choices=[source for source, _, _ in rows], value=None),
         )
 
     def ask_to_confirm(source: str | None) -> tuple[Any, ...]:
