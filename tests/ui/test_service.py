@@ -17,11 +17,15 @@ from ui import AssistantService
 QUESTION = "What is program synthesis?"
 
 
+@pytest.fixture
+def service(tmp_path: Path, corpus_index: Path) -> AssistantService:
+    """An app service over a private copy of the corpus index."""
+    return AssistantService(Path(shutil.copytree(corpus_index, tmp_path / "index")), tmp_path)
+
+
 def test_a_replaced_index_closes_when_its_last_request_ends(
-    tmp_path: Path, corpus_index: Path
+    tmp_path: Path, service: AssistantService
 ) -> None:
-    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
-    service = AssistantService(index_dir, tmp_path)
     response = service.ask_stream(QUESTION, [], k=5, mode="extractive", temperature=0.0)
     next(response)  # the request has started on the first Assistant
     old = service.assistant
@@ -38,17 +42,15 @@ def test_a_replaced_index_closes_when_its_last_request_ends(
 
 
 def test_a_build_from_another_process_is_served_from_the_next_request(
-    tmp_path: Path, corpus_index: Path
+    tmp_path: Path, service: AssistantService
 ) -> None:
-    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
-    service = AssistantService(index_dir, tmp_path)
     response = service.ask_stream(QUESTION, [], k=5, mode="extractive", temperature=0.0)
     next(response)  # a request is running on the snapshot the app started with
     old = service.assistant
     note = tmp_path / "elsewhere" / "zorblax.txt"
     note.parent.mkdir()
     note.write_text("The zorblax protocol compresses gradients with a 7-bit quantizer.\n")
-    index.build([note], index_dir)  # what `rag index build` does, outside the app
+    index.build([note], service.index_dir)  # what `rag index build` does, outside the app
 
     assert "zorblax.txt" in [source for source, _, _ in service.documents()]
     answer = service.ask("How does the zorblax protocol compress gradients?")
@@ -60,13 +62,11 @@ def test_a_build_from_another_process_is_served_from_the_next_request(
 
 
 def test_a_published_snapshot_that_cannot_be_read_leaves_the_app_serving(
-    tmp_path: Path, corpus_index: Path, caplog: pytest.LogCaptureFixture
+    service: AssistantService, caplog: pytest.LogCaptureFixture
 ) -> None:
-    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
-    service = AssistantService(index_dir, tmp_path)
-    broken = new_snapshot(index_dir)
+    broken = new_snapshot(service.index_dir)
     (broken / "manifest.json").write_text("{not json")
-    publish(index_dir, broken)
+    publish(service.index_dir, broken)
 
     with caplog.at_level(logging.WARNING, logger="ui.service"):
         for _ in range(3):
