@@ -10,6 +10,7 @@ from typing import Any
 DATASETS = Path(__file__).with_name("datasets")
 DEFAULT_QA = DATASETS / "qa.jsonl"
 DEFAULT_JUDGE = DATASETS / "judge.jsonl"
+DEFAULT_CONVERSATIONS = DATASETS / "conversations.jsonl"
 
 
 class DatasetError(ValueError):
@@ -29,6 +30,26 @@ class QARow:
     answerable: bool
     gold: tuple[Gold, ...]
     reference: str = ""
+    # "near_miss": on the documents' topic, asking for something (a figure, a date, a name)
+    # they do not give; "off_topic": nothing to do with them. Answerable rows have no kind.
+    kind: str = ""
+
+    @property
+    def group(self) -> str:
+        """answerable, off_topic or near_miss: the rows the eval counts together."""
+        return "answerable" if self.answerable else self.kind or "off_topic"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRow:
+    """A question asked after `history` (earlier user questions, oldest first). `followup`:
+    it cannot stand on its own and must be rewritten before it is searched."""
+
+    id: str
+    history: tuple[str, ...]
+    question: str
+    followup: bool
+    gold: tuple[Gold, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +91,35 @@ def load_qa(path: Path = DEFAULT_QA) -> list[QARow]:
                     bool(row["answerable"]),
                     gold,
                     str(row.get("reference", "")),
+                    str(row.get("kind", "")),
                 )
             )
         except (KeyError, TypeError) as exc:
             raise DatasetError(f"{path}:{number}: expected id, question, answerable, gold") from exc
+    return out
+
+
+def load_conversations(path: Path = DEFAULT_CONVERSATIONS) -> list[ConversationRow]:
+    out = []
+    for number, row in _lines(path):
+        try:
+            history = row["history"]
+            if not isinstance(history, list) or not history:
+                raise TypeError("history")
+            out.append(
+                ConversationRow(
+                    str(row["id"]),
+                    tuple(map(str, history)),
+                    str(row["question"]),
+                    bool(row["followup"]),
+                    tuple(Gold(str(g["source"]), str(g["quote"])) for g in row.get("gold", [])),
+                )
+            )
+        except (KeyError, TypeError) as exc:
+            raise DatasetError(
+                f"{path}:{number}: expected id, history (a non-empty list of questions), "
+                "question, followup"
+            ) from exc
     return out
 
 

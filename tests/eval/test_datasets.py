@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 import index
-from eval.datasets import DEFAULT_JUDGE, DEFAULT_QA, DatasetError, load_judge, load_qa
+from eval.datasets import (
+    DEFAULT_CONVERSATIONS,
+    DEFAULT_JUDGE,
+    DEFAULT_QA,
+    DatasetError,
+    load_conversations,
+    load_judge,
+    load_qa,
+)
 
 from ..conftest import CORPUS
 
@@ -18,9 +26,23 @@ def test_qa_dataset_shape() -> None:
     assert {g.source for r in rows for g in r.gold} == {p.name for p in CORPUS.iterdir()}
 
 
+def test_qa_dataset_has_near_miss_questions_counted_as_unanswerable() -> None:
+    groups = [r.group for r in load_qa(DEFAULT_QA)]
+    assert groups.count("near_miss") >= 10 and groups.count("off_topic") >= 8
+
+
+def test_conversation_set_has_both_kinds_of_second_question() -> None:
+    rows = load_conversations(DEFAULT_CONVERSATIONS)
+    assert len({r.id for r in rows}) == len(rows)
+    followups = [r for r in rows if r.followup]
+    assert len(followups) >= 12 and len(rows) - len(followups) >= 12
+    assert all(r.gold for r in followups) and all(r.history for r in rows)
+
+
 def test_every_gold_quote_is_verbatim_in_its_document(corpus_index: Path) -> None:
     texts = {d.source: d.text for d in index.open(corpus_index).documents()}
-    for row in load_qa(DEFAULT_QA):
+    conversations = load_conversations(DEFAULT_CONVERSATIONS)
+    for row in [*load_qa(DEFAULT_QA), *conversations]:
         for gold in row.gold:
             assert gold.quote in texts[gold.source], (row.id, gold.quote)
 
@@ -52,6 +74,9 @@ def test_bad_dataset_files_get_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("")
     with pytest.raises(DatasetError, match="empty"):
         load_qa(tmp_path / "empty.jsonl")
+    bad.write_text(json.dumps({"id": "c", "history": "q1", "question": "q2", "followup": 1}))
+    with pytest.raises(DatasetError, match=r"bad.jsonl:1: expected id, history \(a non-empty"):
+        load_conversations(bad)
 
 
 def test_a_bad_judge_row_is_named_by_line_and_the_rest_kept(tmp_path: Path) -> None:
