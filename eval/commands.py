@@ -23,6 +23,12 @@ def register_commands(commands: Any) -> None:
     run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
     add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
     add_model(run, also="; the report adds its figures before and after the verification gate")
+    run.add_argument(
+        "--conversations",
+        type=Path,
+        help="question pairs labelled follow-up or standalone (JSON Lines), for rewrite "
+        "precision/recall; default: the bundled set, when --dataset is the bundled one",
+    )
     run.add_argument("--judge", choices=JUDGES, default="learned")
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
@@ -74,6 +80,7 @@ def _run(args: argparse.Namespace) -> int:
         model=args.model,
         judge=args.judge,
         k=args.k,
+        conversations=args.conversations,
         progress=not args.json and sys.stderr.isatty(),
     )
     unknown = sorted(set(bars) - set(report.metrics))
@@ -89,6 +96,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
+        from .report import conversation_table, question_table
+
+        print(question_table(report))
+        if report.conversations:
+            print(conversation_table(report))
         print(
             f"{len(report.questions)} questions, mode {report.mode}, judge {report.judge}, "
             f"{report.timings['total_seconds']:.1f} s ({report.timings['per_question_ms']:.0f} "

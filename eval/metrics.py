@@ -24,6 +24,13 @@ def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+def statement_f1(true_pos: int, false_pos: int, false_neg: int) -> float:
+    """RAGAS's factual F1: answer statements that match a ground-truth statement (true
+    positives), those that match none (false positives: padding, or wrong), and ground-truth
+    statements no answer statement matches (false negatives: the point missed)."""
+    return true_pos / (true_pos + 0.5 * (false_pos + false_neg)) if true_pos else 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Abstention:
     precision: float | None  # of the abstentions, how many were on unanswerable questions

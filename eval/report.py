@@ -106,10 +106,11 @@ def render_html(report: EvalReport) -> str:
         )
         rows.append(
             f"<tr><td>{e(q.id)}</td><td>{e(q.question)}"
-            f"{'' if q.answerable else ' <small>(unanswerable)</small>'}</td>"
+            f"{'' if q.answerable else f' <small>({e(q.group)})</small>'}</td>"
             f"<td><span class=mode>{e(q.mode)}</span> {e(q.answer)}{_model_text(q)}</td>"
             f"<td><ul>{cites}</ul></td>"
             f"<td><ul>{unsupported}</ul></td><td class=num>{_fmt(q.faithfulness)}</td>"
+            f"<td class=num>{_fmt(q.correctness)}</td>"
             f"<td class=num>{q.first_relevant_rank or '-'}</td><td class=num>{q.ms:.0f}</td></tr>"
         )
     return f"""<!doctype html><html><head><meta charset=utf-8><title>RAG eval report</title>
@@ -124,8 +125,61 @@ def render_html(report: EvalReport) -> str:
 <img alt="judge scores" src="{images["judge"]}"></div>
 <h2>Metrics</h2><table>{metric_rows}</table>{_gate_section(report)}
 <h2>Questions</h2><table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th>
-<th>unsupported claims</th><th>faithfulness</th><th>gold rank</th><th>ms</th></tr>
-{"".join(rows)}</table></body></html>"""
+<th>unsupported claims</th><th>faithfulness</th><th>correctness</th><th>gold rank</th>
+<th>ms</th></tr>
+{"".join(rows)}</table>{_conversation_section(report)}</body></html>"""
+
+
+def _conversation_section(report: EvalReport) -> str:
+    if not report.conversations:
+        return ""
+    e = html.escape
+    rows = "".join(
+        f"<tr><td>{e(c.id)}</td><td>{e(' / '.join(c.history))}</td><td>{e(c.question)}</td>"
+        f"<td>{'follow-up' if c.followup else 'standalone'}</td>"
+        f"<td class={'ok' if c.rewritten == c.followup else 'bad'}>"
+        f"{e(c.searched) if c.rewritten else 'kept'}</td>"
+        f"<td class=num>{c.gold_rank or '-'}</td><td>{e(c.answer)}</td></tr>"
+        for c in report.conversations
+    )
+    return (
+        "<h2>Conversations: follow-up rewriting</h2><table><tr><th>id</th><th>before</th>"
+        "<th>question</th><th>label</th><th>searched</th><th>gold rank</th><th>answer</th>"
+        f"</tr>{rows}</table>"
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def question_table(report: EvalReport) -> str:
+    """One line per question: its group, what happened, and its scores."""
+    head = f"{'correct':>7} {'faithful':>8} {'rank':>4}"
+    lines = [f"  {'id':<5} {'group':<10} {'mode':<10} {head}  question"]
+    for q in report.questions:
+        lines.append(
+            f"  {q.id:<5} {q.group:<10} {q.mode:<10} {_fmt(q.correctness):>7} "
+            f"{_fmt(q.faithfulness):>8} {q.first_relevant_rank or '-':>4}  {_clip(q.question, 60)}"
+        )
+    return "\n".join(lines)
+
+
+def conversation_table(report: EvalReport) -> str:
+    """One line per conversation: was the second question rewritten, and should it have been."""
+    lines = [f"\n  {'id':<5} {'label':<10} {'verdict':<16} {'gold':>4}  question -> searched"]
+    for c in report.conversations:
+        label = "follow-up" if c.followup else "standalone"
+        verdict = ("rewritten" if c.rewritten else "kept") + (
+            "" if c.rewritten == c.followup else " (wrong)"
+        )
+        searched = f" -> {_clip(c.searched, 50)}" if c.rewritten else ""
+        lines.append(
+            f"  {c.id:<5} {label:<10} {verdict:<16} {c.gold_rank or '-':>4}  "
+            f"{_clip(c.question, 40)}{searched}"
+        )
+    return "\n".join(lines)
 
 
 def gate_table(report: EvalReport) -> str:

@@ -14,11 +14,20 @@ from tqdm import tqdm
 from rag import Answer, Assistant, Settings, lexicon
 from rag.citations import MARKER, claims
 from rag.judge import Judge
-from rag.records import Generated
+from rag.records import Generated, Hit
 from rag.settings import AskMode, GenerationSettings, RetrievalSettings
 
 from . import metrics
-from .datasets import DEFAULT_QA, DatasetError, QARow, load_qa
+from .datasets import (
+    DEFAULT_CONVERSATIONS,
+    DEFAULT_QA,
+    ConversationRow,
+    DatasetError,
+    Gold,
+    QARow,
+    load_conversations,
+    load_qa,
+)
 from .judges import make_judge
 
 RECALL_KS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
@@ -51,10 +60,30 @@ class QuestionResult:
     ms: float
     generated: Generated | None = None  # the model's own answer and the gate's verdicts
     verified_unsupported: int = 0  # shown claims with a "verified" badge the judge rejects
+    group: str = "answerable"  # or off_topic, near_miss (eval.datasets.QARow.group)
+    correctness_reference: float | None = None  # against the written reference alone
 
     @property
     def abstained(self) -> bool:
         return self.mode == "abstained"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationResult:
+    """A question asked after earlier turns: was it rewritten before it was searched?"""
+
+    id: str
+    history: tuple[str, ...]
+    question: str
+    followup: bool  # the label: it cannot stand on its own
+    searched: str  # what was searched: the question itself, or its rewrite
+    gold_rank: int | None  # rank of the first passage holding a gold quote, among those used
+    mode: str
+    answer: str
+
+    @property
+    def rewritten(self) -> bool:
+        return self.searched != self.question
 
 
 @dataclass(frozen=True)
@@ -68,6 +97,7 @@ class EvalReport:
     recall_curve: dict[int, float]
     timings: dict[str, float]
     model: str | None = None  # the GGUF that answered, in llm mode
+    conversations: tuple[ConversationResult, ...] = ()
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,14 +110,14 @@ def _holds(text: str, quote: str) -> bool:
     return " ".join(quote.split()) in " ".join(text.split())
 
 
-def _first_relevant(assistant: Assistant, row: QARow) -> int | None:
-    hits = assistant.retrieve(row.question, max(RECALL_KS))
+def _gold_rank(hits: Sequence[Hit], gold: Sequence[Gold]) -> int | None:
     return metrics.first_relevant_rank(
-        [
-            any(h.source == g.source and _holds(h.chunk.text, g.quote) for g in row.gold)
-            for h in hits
-        ]
+        [any(h.source == g.source and _holds(h.chunk.text, g.quote) for g in gold) for h in hits]
     )
+
+
+def _first_relevant(assistant: Assistant, row: QARow) -> int | None:
+    return _gold_rank(assistant.retrieve(row.question, max(RECALL_KS)), row.gold)
 
 
 def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
@@ -110,16 +140,44 @@ def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
     return out
 
 
-def _correctness(answer: Answer, row: QARow, assistant: Assistant) -> float | None:
-    """Semantic similarity to the reference (or gold quotes) with the embedder, averaged with
-    the share of the reference's key terms the answer contains."""
-    if not row.answerable or answer.mode == "abstained":
-        return None
-    reference = row.reference or " ".join(g.quote for g in row.gold)
-    text = MARKER.sub("", answer.text)
+def _match(assistant: Assistant, text: str, reference: str) -> float:
+    """Semantic similarity (the embedder) averaged with the share of the reference's content
+    words the text contains: the answer correctness of earlier reports."""
     a, b = assistant.index.embedder.encode([text, reference])
     coverage = lexicon.coverage(lexicon.content_stems(reference), lexicon.content_stems(text))
     return (max(float(a @ b), 0.0) + coverage) / 2
+
+
+def _same_point(statement: set[str], truth: set[str]) -> bool:
+    """Most of one's content words are the other's: "In 2012." states the point of "Key
+    inflection points cited: AlexNet (2012) for vision", and so does the quote itself."""
+    shared = len(statement & truth)
+    return bool(statement and truth) and max(shared / len(statement), shared / len(truth)) >= 0.5
+
+
+def _correctness(
+    answer: Answer, row: QARow, assistant: Assistant
+) -> tuple[float | None, float | None]:
+    """(correctness, the earlier reference match). Correctness is RAGAS's answer correctness:
+    0.75 x the F1 of the answer's sentences against the gold quotes (a padded sentence is a
+    false positive, a missed gold quote a false negative) + 0.25 x the answer's similarity to
+    the reference or the gold quotes, whichever is closer. The earlier figure alone cannot
+    tell a padded answer from a perfect one: quoting exactly the gold sentences scores 0.78
+    on it, because a verbatim quote shares few words with a short reference like "In 2012."."""
+    if not row.answerable or answer.mode == "abstained":
+        return None, None
+    text = MARKER.sub("", answer.text)
+    truths = [lexicon.content_stems(g.quote) for g in row.gold] or [
+        lexicon.content_stems(row.reference)
+    ]
+    statements = [lexicon.content_stems(c.text) for c in claims(answer.text)]
+    matched = [any(_same_point(s, t) for t in truths) for s in statements]
+    missed = sum(not any(_same_point(s, t) for s in statements) for t in truths)
+    f1 = metrics.statement_f1(sum(matched), len(matched) - sum(matched), missed)
+    gold = " ".join(g.quote for g in row.gold)
+    vectors = assistant.index.embedder.encode([text, row.reference or gold, gold or row.reference])
+    similarity = max(float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2]), 0.0)
+    return 0.75 * f1 + 0.25 * similarity, _match(assistant, text, row.reference or gold)
 
 
 def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResult:
@@ -128,6 +186,7 @@ def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResu
     results = _claims(answer, judge) if answer.mode != "abstained" else []
     citations = sum(len(c.markers) for c in results)
     badged = {c.claim for c in answer.citations if c.verified}
+    correctness, against_reference = _correctness(answer, row, assistant)
     return QuestionResult(
         id=row.id,
         question=row.question,
@@ -142,10 +201,35 @@ def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResu
         if citations
         else None,
         citation_recall=metrics.mean([float(c.cited_supporting > 0) for c in results]),
-        correctness=_correctness(answer, row, assistant),
+        correctness=correctness,
         ms=(time.perf_counter() - started) * 1000,
         generated=answer.generated,
         verified_unsupported=sum(c.text in badged and not c.supported for c in results),
+        group=row.group,
+        correctness_reference=against_reference,
+    )
+
+
+def evaluate_conversation(assistant: Assistant, row: ConversationRow) -> ConversationResult:
+    """Ask the earlier questions as a user would (each answer joins the history), then the
+    question; record what was searched for it."""
+    history: list[dict[str, str]] = []
+    for earlier in row.history:
+        reply = assistant.ask(earlier, history)
+        history += [
+            {"role": "user", "content": earlier},
+            {"role": "assistant", "content": reply.text},
+        ]
+    answer = assistant.ask(row.question, history)
+    return ConversationResult(
+        id=row.id,
+        history=row.history,
+        question=row.question,
+        followup=row.followup,
+        searched=answer.question,
+        gold_rank=_gold_rank(answer.hits, row.gold) if row.gold else None,
+        mode=answer.mode,
+        answer=answer.text,
     )
 
 
@@ -159,6 +243,10 @@ def summarize(
     faithfulness = metrics.mean([float(c.supported) for c in all_claims])
     cited = sum(len(c.markers) for c in all_claims)
     abstain = metrics.abstention([r.answerable for r in results], [r.abstained for r in results])
+
+    def abstained_on(group: str) -> float | None:
+        return metrics.mean([float(r.abstained) for r in results if r.group == group])
+
     out: dict[str, float | None] = {f"recall@{n}": curve[n] for n in (1, 3, 5, 10)}
     out |= {
         f"recall@{k}": curve.get(k, metrics.recall_at_k(ranks, k)),
@@ -175,7 +263,12 @@ def summarize(
         "abstention_precision": abstain.precision,
         "abstention_recall": abstain.recall,
         "false_abstention_rate": abstain.false_rate,
+        "off_topic_abstention": abstained_on("off_topic"),
+        "near_miss_abstention": abstained_on("near_miss"),
         "correctness": metrics.mean([r.correctness for r in results if r.correctness is not None]),
+        "correctness_reference": metrics.mean(
+            [r.correctness_reference for r in results if r.correctness_reference is not None]
+        ),
         "claims": float(len(all_claims)),
         "unsupported_shown_as_verified": float(sum(r.verified_unsupported for r in results)),
         "seconds_per_answer": metrics.mean([r.ms / 1000 for r in results]),
@@ -214,7 +307,24 @@ def _model_metrics(
     }
 
 
-def _check_sources(assistant: Assistant, rows: Sequence[QARow]) -> None:
+def summarize_conversations(
+    results: Sequence[ConversationResult], k: int
+) -> dict[str, float | None]:
+    """Rewrite precision (of the rewritten questions, how many needed it) and recall (of the
+    follow-ups, how many were rewritten), and how often a follow-up's gold passage was used."""
+    if not results:
+        return {}
+    rewritten = [r for r in results if r.rewritten]
+    followups = [r for r in results if r.followup]
+    return {
+        "rewrite_precision": metrics.mean([float(r.followup) for r in rewritten]),
+        "rewrite_recall": metrics.mean([float(r.rewritten) for r in followups]),
+        f"followup_recall@{k}": metrics.recall_at_k([r.gold_rank for r in followups], k),
+        "conversations": float(len(results)),
+    }
+
+
+def _check_sources(assistant: Assistant, rows: Sequence[QARow | ConversationRow]) -> None:
     indexed = {d.source for d in assistant.index.documents()}
     missing = sorted({g.source for r in rows for g in r.gold} - indexed)
     if missing:
@@ -241,11 +351,16 @@ def run_eval(
     model: Path | str | None = None,
     judge: str | Judge = "learned",
     k: int = 5,
+    conversations: str | Path | None = None,
     progress: bool = False,
 ) -> EvalReport:
     """Answer every question of `dataset` with the real assistant and score the answers.
-    `model` (a GGUF or a models.txt role such as "tiny") answers in llm mode."""
+    `model` (a GGUF or a models.txt role such as "tiny") answers in llm mode. `conversations`
+    (default: the bundled set when `dataset` is the bundled one) measures follow-up rewriting."""
     rows = load_qa(Path(dataset))
+    if conversations is None and Path(dataset) == DEFAULT_QA:
+        conversations = DEFAULT_CONVERSATIONS
+    pairs = load_conversations(Path(conversations)) if conversations is not None else []
     if assistant is None:
         generation = (
             GenerationSettings(mode=mode)
@@ -254,15 +369,20 @@ def run_eval(
         )
         settings = Settings(retrieval=RetrievalSettings(k=k), generation=generation)
         assistant = Assistant.open(index_dir, settings)
-    _check_sources(assistant, rows)
+    _check_sources(assistant, [*rows, *pairs])
     chosen = _judge(judge, assistant)
     started = time.perf_counter()
     results = [
         evaluate_row(assistant, row, chosen)
         for row in tqdm(rows, desc="Evaluating", unit="question", disable=not progress)
     ]
+    talks = [
+        evaluate_conversation(assistant, row)
+        for row in tqdm(pairs, desc="Conversations", unit="pair", disable=not progress)
+    ]
     seconds = time.perf_counter() - started
     summary, curve = summarize(results, k)
+    summary |= summarize_conversations(talks, k)
     summary["judge_threshold"] = chosen.threshold
     return EvalReport(
         dataset=str(dataset),
@@ -274,4 +394,5 @@ def run_eval(
         recall_curve=curve,
         timings={"total_seconds": seconds, "per_question_ms": seconds * 1000 / len(rows)},
         model=assistant.generator.name if assistant.generator is not None else None,
+        conversations=tuple(talks),
     )

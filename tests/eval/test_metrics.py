@@ -39,3 +39,10 @@ def test_confusion_and_balanced_accuracy() -> None:
     matrix = metrics.confusion([1, 1, 0, 0, 1], [1, 0, 0, 1, 1])
     assert (matrix.tp, matrix.fp, matrix.tn, matrix.fn) == (2, 1, 1, 1)
     assert matrix.balanced_accuracy == pytest.approx((2 / 3 + 1 / 2) / 2)
+
+
+def test_statement_f1() -> None:
+    assert metrics.statement_f1(1, 0, 0) == 1.0
+    assert metrics.statement_f1(1, 2, 0) == pytest.approx(1 / 2)  # two padded sentences
+    assert metrics.statement_f1(1, 1, 1) == pytest.approx(1 / 2)
+    assert metrics.statement_f1(0, 3, 1) == 0.0  # the point missed

@@ -14,9 +14,10 @@ import pytest
 
 import index
 from eval import EvalReport, run_eval, write_report
-from eval.datasets import DEFAULT_QA
+from eval.datasets import DEFAULT_QA, load_qa
 from eval.report import gate_table, render_html
-from rag import Assistant, Settings
+from eval.runner import _correctness
+from rag import Answer, Assistant, Settings
 from rag.generation import Prompt
 from rag.settings import GenerationSettings
 
@@ -37,9 +38,42 @@ def test_extractive_mode_is_faithful(extractive_report: EvalReport) -> None:
     assert extractive_report.mode == "extractive" and extractive_report.judge == "learned"
     assert m["faithfulness"] is not None and m["faithfulness"] >= 0.95
     assert m["recall@5"] is not None and m["recall@5"] >= 0.9
-    assert m["abstention_recall"] == 1.0 and m["false_abstention_rate"] == 0.0
+    assert m["off_topic_abstention"] == 1.0 and m["false_abstention_rate"] == 0.0
     assert m["citation_precision"] is not None and m["citation_precision"] >= 0.95
     assert extractive_report.timings["per_question_ms"] > 0
+
+
+def test_the_report_has_rows_for_near_misses_and_follow_ups(extractive_report: EvalReport) -> None:
+    m = extractive_report.metrics
+    groups = {q.group for q in extractive_report.questions}
+    assert groups == {"answerable", "off_topic", "near_miss"}
+    assert m["near_miss_abstention"] is not None and m["correctness"] is not None
+    talks = extractive_report.conversations
+    assert len(talks) == m["conversations"] and {c.followup for c in talks} == {True, False}
+    # A follow-up that is rewritten is searched with the earlier question in it.
+    rewritten = [c for c in talks if c.rewritten]
+    assert all(c.history[-1] in c.searched for c in rewritten)
+    assert m["rewrite_recall"] == sum(c.rewritten for c in talks if c.followup) / sum(
+        c.followup for c in talks
+    )
+
+
+def test_correctness_penalises_padding_and_a_missed_point(corpus_index: Path) -> None:
+    assistant = Assistant.open(corpus_index, _settings("extractive"))
+    row = next(r for r in load_qa(DEFAULT_QA) if r.id == "q01")
+    gold = row.gold[0].quote
+    padding = "Neural nets dominate unstructured data (images, audio, text)."
+    elsewhere = "Classical benchmarks catalyzed progress but are now less informative."
+
+    def score(text: str) -> float:
+        value, _ = _correctness(Answer(text, "extractive"), row, assistant)
+        assert value is not None
+        return value
+
+    assert score(f"{gold} [1]") >= 0.95
+    assert score(f"{gold} [1] {padding} [2]") < score(f"{gold} [1]") - 0.2
+    assert score(f"{elsewhere} [1]") < 0.3
+    assert _correctness(Answer("I can't answer that.", "abstained"), row, assistant) == (None, None)
 
 
 class HallucinatingGenerator:
@@ -127,6 +161,7 @@ def test_reports_are_written_with_plots(tmp_path: Path, extractive_report: EvalR
     page = html_path.read_text()
     assert page.count('src="data:image/png;base64,') == 3
     assert "learned" in page and "q01" in page and "verified" in page
+    assert "near_miss" in page and "Conversations: follow-up rewriting" in page
 
 
 @pytest.mark.slow
