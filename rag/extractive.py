@@ -5,6 +5,8 @@ user gets until a language model is installed."""
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from index.embedding import Embedder
 
 from . import lexicon
 from .answerer import AnswerMode, Draft
+from .asks import asks
 from .citations import Claim, marker
 from .memo import Memo
 from .records import Hit
@@ -39,6 +42,8 @@ class Quote:
     end: int
     text: str
     score: float
+    position: int = 0  # among the passage's answer-like sentences
+    stems: frozenset[str] = frozenset()  # content stems of the sentence itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,47 +96,97 @@ class ExtractiveAnswerer:
         return Draft(text, claims, tuple(hits), notice=self._notice)
 
     def best_sentences(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
-        """Score every sentence of the first `settings.passages` hits by similarity to the
-        question (MiniLM) plus the share of the question's content words it contains; keep
-        the best."""
+        """The sentences that answer `question`, in reading order: the best one, then others
+        only while each still scores near it and adds something: a question word the
+        chosen ones lack, or the next sentence of a chosen one that continues it ("This
+        strategy..."). One sentence that answers beats three that circle the topic."""
+        scored = self.scored(question, hits)
+        if not scored:
+            return []
+        settings = self._settings
+        floor = scored[0].score * settings.relative_floor
+        wanted = lexicon.content_stems(question)
+        chosen = [scored[0]]
+        covered = wanted & scored[0].stems
+        for quote in scored[1:]:
+            if len(chosen) == settings.sentences or quote.score < floor:
+                break
+            if any(quote.text == c.text for c in chosen):
+                continue
+            if (wanted & quote.stems) - covered or any(_continues(quote, c) for c in chosen):
+                chosen.append(quote)
+                covered |= wanted & quote.stems
+        # "Rather, it is a collection of opinions..." cannot be read without the sentence
+        # before it: that one comes along.
+        for quote in list(chosen):
+            if _LEANS_BACK.match(quote.text):
+                before = next((q for q in scored if _follows(quote, q)), None)
+                if before is not None and before not in chosen:
+                    chosen.append(before)
+        # Read in order: by passage rank, then position in the document.
+        return sorted(chosen, key=lambda q: (q.hit, q.start))
+
+    def gives_asked(self, question: str, hits: Sequence[Hit]) -> bool:
+        """Do the passages answer what `question` asks for? False when it asks for a kind of
+        thing (a figure, a date, a name, a place) that none of the sentences scoring near
+        the best holds: a near miss, whatever the passages say about its topic."""
+        asked = asks(question)
+        if asked.kind is None:
+            return True
+        scored = self.scored(question, hits)
+        floor = scored[0].score * self._settings.relative_floor if scored else 0.0
+        return any(asked.gives(q.text) for q in scored if q.score >= floor)
+
+    def scored(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
+        """Every answer-like sentence of the first `settings.passages` hits, best first.
+        A sentence's score: MiniLM similarity of it (with its heading) to the question, plus
+        the share of the question's content words it holds, each weighted by how rare it is
+        among the candidates (so "main contribution" counts for more than "deep learning" in
+        a corpus about deep learning), plus a bonus when it gives what the question asks for:
+        a reason for "why", a number for "how many"."""
         settings = self._settings
         passages = [self.passage(hit.chunk.text) for hit in hits[: settings.passages]]
         if not any(p.spans for p in passages):
             return []
         query = self._query_vector(question)
+        asked = asks(question)
         wanted = lexicon.content_stems(question)
+        weights = _rarity(wanted, [stems for p in passages for stems in p.stems])
+        total = sum(weights.values())
         weight = settings.similarity_weight
         scored = []
         for i, (hit, passage) in enumerate(zip(hits, passages, strict=False)):
             if not passage.spans:
                 continue
             similarity = np.stack([self.vector(c) for c in passage.contexts]) @ query
-            for (s, e), stems, sim in zip(passage.spans, passage.stems, similarity, strict=True):
-                overlap = lexicon.coverage(wanted, stems)
-                score = float(weight * sim + (1 - weight) * overlap)
+            for n, ((s, e), stems, sim) in enumerate(
+                zip(passage.spans, passage.stems, similarity, strict=True)
+            ):
+                text = hit.chunk.text[s:e]
+                own = frozenset(lexicon.content_stems(text))
+                overlap = sum(weights[w] for w in wanted & stems) / total if total else 0.0
+                bonus = settings.asked_bonus * (
+                    (asked.kind is not None and asked.gives(text)) + asked.gives_reason(text)
+                )
+                score = float(weight * sim + (1 - weight) * overlap + bonus)
                 start = hit.chunk.start + s
-                scored.append(Quote(i, start, start + e - s, hit.chunk.text[s:e], score))
+                scored.append(Quote(i, start, start + e - s, text, score, n, own))
         scored.sort(key=lambda q: -q.score)
-        floor = scored[0].score * settings.relative_floor
-        chosen: list[Quote] = []
-        for quote in scored:
-            if len(chosen) == settings.sentences or quote.score < floor:
-                break
-            if all(quote.text != c.text for c in chosen):
-                chosen.append(quote)
-        # Read in order: by passage rank, then position in the document.
-        return sorted(chosen, key=lambda q: (q.hit, q.start))
+        return scored
 
     def _passage(self, text: str) -> Passage:
         spans, contexts = [], []
-        for s, e in sentence_spans(text):
+        all_spans = sentence_spans(text)
+        for j, (s, e) in enumerate(all_spans):
             sentence = text[s:e]
             if _answer_like(text, s, sentence, self._settings.min_words):
                 spans.append((s, e))
                 # Matching uses the heading above a sentence ("3) Will deep learning be
-                # interpretable?" over "Unlikely to be fully interpretable..."); the quote is
-                # the sentence alone.
-                contexts.append(f"{_heading_above(text, s)} {sentence}".strip())
+                # interpretable?" over "Unlikely to be fully interpretable..."), and the
+                # sentence it continues when it starts in lower case (a transcript's "...just
+                # so that we can..."); the quote is the sentence alone.
+                before = _continued(text, all_spans, j)
+                contexts.append(" ".join(filter(None, (_heading_above(text, s), before, sentence))))
         stems = tuple(frozenset(lexicon.content_stems(c)) for c in contexts)
         return Passage(tuple(spans), tuple(contexts), stems)
 
@@ -139,6 +194,39 @@ class ExtractiveAnswerer:
         vector: np.ndarray = self._embedder.encode([context])[0]
         vector.flags.writeable = False  # shared between requests
         return vector
+
+
+_CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Hence)\b")
+# Openings that cannot be read without the sentence before.
+_LEANS_BACK = re.compile(r"^(?:Rather|Instead|However)\b")
+
+
+def _follows(quote: Quote, other: Quote) -> bool:
+    """`quote` is the answer-like sentence right after `other` in their passage."""
+    return quote.hit == other.hit and quote.position == other.position + 1
+
+
+def _continues(quote: Quote, chosen: Quote) -> bool:
+    """`quote` is the sentence right after `chosen` and refers back to it."""
+    return _follows(quote, chosen) and _CONTINUATION.match(quote.text) is not None
+
+
+def _rarity(wanted: set[str], candidates: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each question word's weight: the inverse of how many candidate sentences hold it
+    (BM25's idf), so a word every candidate holds adds little to any of them."""
+    n = len(candidates)
+    return {
+        w: math.log(1 + (n + 1) / (1 + sum(w in stems for stems in candidates))) for w in wanted
+    }
+
+
+def _continued(text: str, spans: Sequence[tuple[int, int]], j: int) -> str:
+    """The sentence that the j-th one continues, when it starts in lower case."""
+    s, _ = spans[j]
+    if j == 0 or not text[s : s + 1].islower():
+        return ""
+    ps, pe = spans[j - 1]
+    return text[ps:pe]
 
 
 def _line_start(text: str, at: int) -> int:

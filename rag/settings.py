@@ -79,6 +79,12 @@ class ExtractiveSettings(BaseModel):
     relative_floor: float = Field(
         0.8, ge=0.0, le=1.0, description="Quote only sentences scoring this share of the best."
     )
+    asked_bonus: float = Field(
+        0.1,
+        ge=0.0,
+        description="Added to a sentence's score when it gives what the question asks for: a "
+        "reason for why, a number for how many, a date for when, a name for who.",
+    )
 
 
 def _fitted_threshold() -> float:

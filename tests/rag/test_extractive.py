@@ -109,3 +109,23 @@ def test_a_passage_is_encoded_once_for_all_questions_and_warm_up_does_it_first(
     for question in questions:
         assert warm.ask(question.upper()).citations
     assert encoder.texts - before == len(questions)
+
+
+def test_one_sentence_that_answers_is_not_padded(assistant: Assistant) -> None:
+    answer = assistant.ask("What do optimists compare a theory of deep learning to?")
+    assert len(answer.citations) == 1 and answer.citations[0].quote.startswith("Optimists draw")
+
+
+def test_why_quotes_the_reason(assistant: Assistant) -> None:
+    answer = assistant.ask("Why was progress from scaling so rapid in the past?")
+    assert [c.quote for c in answer.citations] == [
+        "The reason that progress in scaling was so rapid is because people had all these "
+        "data centers, which they weren't using for a single training run."
+    ]
+
+
+def test_a_sentence_that_leans_on_the_one_before_brings_it_along(assistant: Assistant) -> None:
+    answer = assistant.ask("What is the main contribution of this paper?")
+    quotes = [c.quote for c in answer.citations]
+    first = quotes.index("This paper does not make a single main contribution.")
+    assert quotes[first + 1].startswith("Rather, it is a collection of opinions")

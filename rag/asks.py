@@ -1,0 +1,112 @@
+"""What a question asks for: a kind of thing (a number, a date, a person, a place) or a reason,
+and whether a sentence gives it.
+
+The extractive answer prefers sentences that give what is asked ("why" wants a reason, "how
+many" a number), and a question whose kind no relevant sentence gives is a near miss: the
+documents are on its topic but do not hold the asked-for figure, date or name, so quoting
+on-topic sentences would be a confident non-answer. Patterns, not a model: they only have to
+recognise the question forms that ask for these kinds, and they err towards "asks for nothing
+in particular", which leaves the answer as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import lexicon
+
+Kind = Literal["number", "date", "person", "place"]
+
+# What the reply calls the missing thing.
+KIND_NAMES: dict[Kind, str] = {
+    "number": "figure",
+    "date": "date",
+    "person": "name",
+    "place": "place",
+}
+
+_COMPARATIVE = r"(?:better|worse|more|less|\w+er)\b"
+_QUANTITY_NOUNS = (
+    "percentage|percent|fraction|proportion|share|accuracy|error rate|rate|score|cost|price|"
+    "size|budget|number|amount|count"
+)
+_PATTERNS: tuple[tuple[Kind, str], ...] = (
+    ("number", r"\bhow many\b"),
+    ("number", rf"\bhow much\b(?!\s+{_COMPARATIVE})"),
+    ("number", r"\bhow (?:long|large|big|old|fast|often)\b"),
+    ("number", rf"\b(?:what|which)\s+(?:[\w-]+\s+){{0,2}}?(?:{_QUANTITY_NOUNS})\b"),
+    ("date", r"\bwhen (?:did|was|were)\b"),
+    ("date", r"\b(?:what|which) (?:year|date|decade|month|day)\b"),
+    ("place", r"\bwhere\b.*\b(?:born|based|located|held|founded|built|headquartered)\b"),
+    ("place", r"\b(?:what|which) (?:country|city|place|university|continent)\b"),
+    # "Who is Ilya Sutskever?" asks who someone is, not for a name.
+    ("person", r"^\W*who(?!\s+(?:is|was|are|were)\s+(?-i:[A-Z]))\b"),
+    ("person", r"\bwhose\b|\b(?:which|what) (?:person|people|researcher|author|scientist)\b"),
+)
+_ASKS = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _PATTERNS)
+_WHY = re.compile(r"^\W*(?:why|how come)\b|\bwhat (?:is|was|are) the reasons?\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:because|since|due to|so that|the reason|reasons?|thus|therefore|hence|"
+    r"as a result|leads? to|in order to|caused? by)\b",
+    re.IGNORECASE,
+)
+# A quantity on its own: not part of a name ("GPT-3", "top-5") or a timestamp ("00:02:07,410").
+_QUANTITY = re.compile(r"(?<![\w:.,-])\d+(?:[.,]\d+)*%?(?![\w:-])")
+_TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[,.]\d+)?")
+_YEAR = re.compile(r"(?<![\w-])(1[5-9]\d\d|20\d\d)s?(?![\w-])")
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+_PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][A-Za-z]+)\b")
+_CAPITALISED_STOPWORDS = frozenset(w.capitalize() for w in lexicon.STOPWORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """What `question` asks for; `kind` None when it asks for no particular kind of thing."""
+
+    question: str
+    kind: Kind | None = None
+    reason: bool = False
+    _known: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def gives(self, sentence: str) -> bool:
+        """Does `sentence` hold a thing of the asked kind that the question does not name?"""
+        if self.kind is None:
+            return True
+        return bool(_found(self.kind, sentence) - self._known)
+
+    def gives_reason(self, sentence: str) -> bool:
+        return self.reason and _REASON.search(sentence) is not None
+
+
+def asks(question: str) -> Asks:
+    kind = next((k for k, pattern in _ASKS if pattern.search(question)), None)
+    known = frozenset(_found(kind, question)) if kind else frozenset()
+    return Asks(question, kind, _WHY.search(question) is not None, known)
+
+
+def _found(kind: Kind, text: str) -> set[str]:
+    """The things of `kind` in `text`, normalised so a question's own can be left out."""
+    if kind == "number":
+        plain = _TIMESTAMP.sub(" ", text)
+        spelled = lexicon.numbers(" ".join(w for w in lexicon.words(plain) if not w.isdigit()))
+        return {n.rstrip("%").replace(",", "") for n in _QUANTITY.findall(plain)} | spelled
+    if kind == "date":
+        return (
+            set(_YEAR.findall(text))
+            | {m.lower() for m in _MONTH.findall(text)}
+            | set(_NUMERIC_DATE.findall(text))
+        )
+    if kind == "person":
+        return {
+            f"{a} {b}".lower()
+            for a, b in _NAME.findall(text)
+            if a not in _CAPITALISED_STOPWORDS and b not in _CAPITALISED_STOPWORDS
+        }
+    return {p.lower() for p in _PLACE.findall(text) if p not in _CAPITALISED_STOPWORDS}

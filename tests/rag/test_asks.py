@@ -1,0 +1,55 @@
+"""What a question asks for, and whether a sentence gives it (rag/asks.py)."""
+
+import json
+
+import pytest
+
+from rag.asks import asks
+
+from ..conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many parameters does GPT-3 have?", "number"),
+        ("How much does it cost to train?", "number"),
+        ("How much better will systems be in ten years?", None),  # a degree, not a figure
+        ("What top-5 error rate did AlexNet reach?", "number"),
+        ("In what year was OpenAI founded?", "date"),
+        ("When did DeepMind publish it?", "date"),
+        ("When does multitask training help?", None),  # a condition, not a date
+        ("Who is the chief scientist of OpenAI?", "person"),
+        ("Who is Ilya Sutskever?", None),  # who someone is, not a name
+        ("Where was he born?", "place"),
+        ("Where do neural networks dominate?", None),  # a domain, not a place
+        ("What is program synthesis?", None),
+    ],
+)
+def test_kinds(question: str, kind: str | None) -> None:
+    assert asks(question).kind == kind
+
+
+def test_the_near_miss_questions_are_recognised_for_what_they_ask() -> None:
+    rows = [json.loads(line) for line in (ROOT / "eval/datasets/qa.jsonl").open()]
+    near = [r for r in rows if r.get("kind") == "near_miss"]
+    assert near and all(asks(r["question"]).kind == r["asks"] for r in near)
+
+
+def test_a_sentence_gives_the_kind_only_with_something_the_question_does_not_name() -> None:
+    number = asks("What top-5 error rate did AlexNet reach in 2012?")
+    assert not number.gives("Key inflection points cited: AlexNet (2012) for vision.")
+    assert not number.gives("00:02:07,410 Progress from GPT-1 to GPT-3 came from scaling.")
+    assert number.gives("It reached a top-5 error of 15.3% that year.")
+    assert asks("How many years until then?").gives("systems of five to 10 years from now")
+    person = asks("Who said we reached the limits of scaling?")
+    assert person.gives("Your co-founder, Sam Altman, has said that we've reached the limits.")
+    assert not person.gives("Scaling has reached its limits, some say.")
+    assert asks("In what year did it start?").gives("The eCorner talk was on 26-04-2023.")
+
+
+def test_why_wants_a_reason() -> None:
+    why = asks("Why was progress from scaling so rapid?")
+    assert why.reason and why.gives_reason("It was rapid because data centers sat idle.")
+    assert not why.gives_reason("Progress from scaling was rapid.")
+    assert not asks("What is scaling?").gives_reason("It grew because of GPUs.")
