@@ -41,6 +41,9 @@ class Draft:
 class Answerer(Protocol):
     mode: AnswerMode
 
-    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
-        """Yield text deltas as the answer is written; return the draft."""
+    def draft(
+        self, question: str, hits: Sequence[Hit], said: str = ""
+    ) -> Generator[str, None, Draft]:
+        """Yield text deltas as the answer is written; return the draft. `said`: the answer
+        a follow-up follows, not to be repeated."""
         ...

@@ -57,7 +57,7 @@ class Assistant:
         self._retriever = retriever or Retriever(idx, settings.retrieval, _reranker(settings))
         self.judge = LearnedJudge(settings.verification.threshold)
         self._gate = EvidenceGate(settings.abstention)
-        self._rewriter = FollowupRewriter(settings.followup)
+        self._rewriter = FollowupRewriter(settings.followup, self._answerable)
         self._extractive = ExtractiveAnswerer(
             idx.embedder,
             settings.extractive,
@@ -132,6 +132,10 @@ class Assistant:
             raise ModelMissingError(llm_missing_message())
         return "llm" if wanted != "extractive" and self.generator is not None else "extractive"
 
+    def _answerable(self, question: str) -> bool:
+        """Do the passages `question` retrieves hold enough evidence to answer it?"""
+        return self._gate.admits(question, self._retriever.retrieve(question))
+
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         return self._retriever.retrieve(self.check_question(question), k)
 
@@ -184,7 +188,8 @@ class Assistant:
             yield ABSTAIN_NO_EVIDENCE
             return finish(Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits)))
 
-        draft = yield from answerer.draft(standalone, hits)
+        said = _last_answer(history) if standalone != question else ""
+        draft = yield from answerer.draft(standalone, hits, said)
         lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
         if draft.declined:
             declined = Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits)
@@ -203,7 +208,7 @@ class Assistant:
         # What streamed so far was the model's; the stream says so before the quotes follow.
         notice = _failed_notice(verdict)
         yield f"\n\n⚠ {notice}\n\n"
-        quotes = yield from self._extractive.draft(standalone, hits)
+        quotes = yield from self._extractive.draft(standalone, hits, said)
         lap("fallback_ms")
         checked = verify(quotes.claims, quotes.hits, self.judge)
         return finish(
@@ -222,6 +227,10 @@ class Assistant:
                 "Ask something shorter."
             )
         return question
+
+
+def _last_answer(history: Sequence[Message]) -> str:
+    return next((m["content"] for m in reversed(history) if m.get("role") == "assistant"), "")
 
 
 def _answer(draft: Draft, verdict: Verdict, mode: AnswerMode) -> Answer:

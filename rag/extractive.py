@@ -88,19 +88,24 @@ class ExtractiveAnswerer:
             for context in self.passage(chunk.text).contexts:
                 self.vector(context)
 
-    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
-        quotes = self.best_sentences(question, hits)
+    def draft(
+        self, question: str, hits: Sequence[Hit], said: str = ""
+    ) -> Generator[str, None, Draft]:
+        quotes = self.best_sentences(question, hits, said)
         text = render(quotes)
         yield text
         claims = tuple(Claim(q.text, (q.hit + 1,), (q.start, q.end)) for q in quotes)
         return Draft(text, claims, tuple(hits), notice=self._notice)
 
-    def best_sentences(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
+    def best_sentences(self, question: str, hits: Sequence[Hit], said: str = "") -> list[Quote]:
         """The sentences that answer `question`, in reading order: the best one, then others
         only while each still scores near it and adds something: a question word the
         chosen ones lack, or the next sentence of a chosen one that continues it ("This
-        strategy..."). One sentence that answers beats three that circle the topic."""
+        strategy..."). One sentence that answers beats three that circle the topic.
+        Sentences in `said` (the answer a follow-up follows) are left out while others
+        remain: "Why not?" wants more than the answer it questions."""
         scored = self.scored(question, hits)
+        scored = [q for q in scored if q.text not in said] or scored
         if not scored:
             return []
         settings = self._settings

@@ -30,7 +30,10 @@ class LLMAnswerer:
         self.generator = generator
         self._settings = settings
 
-    def draft(self, question: str, hits: Sequence[Hit]) -> Generator[str, None, Draft]:
+    def draft(
+        self, question: str, hits: Sequence[Hit], said: str = ""
+    ) -> Generator[str, None, Draft]:
+        # `said` is not needed: the model sees the rewritten follow-up and writes anew.
         started = time.perf_counter()
         kept = tuple(self._fit(question, hits))
         parts: list[str] = []

@@ -136,7 +136,10 @@ class AbstentionSettings(BaseModel):
 class FollowupSettings(BaseModel):
     model_config = _STRICT
     max_words: int = Field(
-        4, ge=0, description="Questions this short lean on the conversation and are rewritten."
+        3,
+        ge=0,
+        description='A question this short that does not open like one ("Any examples?") is a '
+        "fragment of the conversation and is rewritten.",
     )
     history_messages: int = Field(
         6, gt=0, description="Messages of the conversation the LLM sees when rewriting."
