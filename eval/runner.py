@@ -183,7 +183,8 @@ def _correctness(
 def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResult:
     started = time.perf_counter()
     answer = assistant.ask(row.question)
-    results = _claims(answer, judge) if answer.mode != "abstained" else []
+    # An abstention's claims are its quotes (a near miss says what the documents do say).
+    results = [c for c in _claims(answer, judge) if c.markers or answer.mode != "abstained"]
     citations = sum(len(c.markers) for c in results)
     badged = {c.claim for c in answer.citations if c.verified}
     correctness, against_reference = _correctness(answer, row, assistant)

@@ -61,7 +61,7 @@ _MONTH = re.compile(
     r"December)\b"
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
-_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+_NAME = re.compile(r"\b([A-Z][^\W\d_]+)\s+([A-Z][^\W\d_]+)\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][A-Za-z]+)\b")
 _CAPITALISED_STOPWORDS = frozenset(w.capitalize() for w in lexicon.STOPWORDS)
 
@@ -73,13 +73,17 @@ class Asks:
     question: str
     kind: Kind | None = None
     reason: bool = False
-    _known: frozenset[str] = field(default=frozenset(), repr=False)
+    _known: frozenset[str] = field(default=frozenset(), repr=False)  # the question's own
+    _words: frozenset[str] = field(default=frozenset(), repr=False)  # in any case
 
     def gives(self, sentence: str) -> bool:
         """Does `sentence` hold a thing of the asked kind that the question does not name?"""
         if self.kind is None:
             return True
-        return bool(_found(self.kind, sentence) - self._known)
+        return any(
+            thing not in self._known and not set(lexicon.words(thing)) <= self._words
+            for thing in _found(self.kind, sentence)
+        )
 
     def gives_reason(self, sentence: str) -> bool:
         return self.reason and _REASON.search(sentence) is not None
@@ -88,7 +92,8 @@ class Asks:
 def asks(question: str) -> Asks:
     kind = next((k for k, pattern in _ASKS if pattern.search(question)), None)
     known = frozenset(_found(kind, question)) if kind else frozenset()
-    return Asks(question, kind, _WHY.search(question) is not None, known)
+    words = frozenset(lexicon.words(question))
+    return Asks(question, kind, _WHY.search(question) is not None, known, words)
 
 
 def _found(kind: Kind, text: str) -> set[str]:

@@ -20,6 +20,7 @@ from index import Index
 
 from .abstention import EvidenceGate
 from .answerer import Answerer, AnswerMode, Draft
+from .asks import KIND_NAMES, asks
 from .errors import ModelMissingError, QuestionError
 from .extractive import ExtractiveAnswerer
 from .followup import FollowupRewriter, Message
@@ -28,7 +29,7 @@ from .generation import LlamaGenerator
 from .judge import LearnedJudge
 from .llm import LLMAnswerer
 from .models import find, find_llm, llm_missing_message
-from .records import Answer, Generated, Hit
+from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval import Reranker, Retriever
 from .settings import AskMode, Settings
@@ -189,6 +190,19 @@ class Assistant:
             return finish(Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits)))
 
         said = _last_answer(history) if standalone != question else ""
+        asked = asks(standalone)
+        if asked.kind is not None and not self._extractive.gives_asked(standalone, hits):
+            # A near miss: the passages are on the question's topic but hold no figure, date
+            # or name of the kind it asks for. What they do say is quoted, as an abstention:
+            # a model given these passages would have to make the asked-for thing up.
+            notice = f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
+            yield f"{notice} What they do say: "
+            quotes = yield from self._extractive.draft(standalone, hits, said)
+            lap("answer_ms")
+            checked = verify(quotes.claims, quotes.hits, self.judge)
+            near = replace(_answer(quotes, checked, "abstained"), notice=notice)
+            return finish(replace(near, text=f"{notice} What they do say: {quotes.text}"))
+
         draft = yield from answerer.draft(standalone, hits, said)
         lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
         if draft.declined:
@@ -233,7 +247,7 @@ def _last_answer(history: Sequence[Message]) -> str:
     return next((m["content"] for m in reversed(history) if m.get("role") == "assistant"), "")
 
 
-def _answer(draft: Draft, verdict: Verdict, mode: AnswerMode) -> Answer:
+def _answer(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
     return Answer(
         text=draft.text,
         mode=mode,

@@ -58,6 +58,17 @@ def test_the_report_has_rows_for_near_misses_and_follow_ups(extractive_report: E
     )
 
 
+def test_the_extractive_answer_meets_issue_13s_bars(extractive_report: EvalReport) -> None:
+    m = extractive_report.metrics
+    assert m["correctness"] is not None and m["correctness"] >= 0.85
+    assert m["faithfulness"] == 1.0
+    assert m["rewrite_precision"] is not None and m["rewrite_precision"] >= 0.95
+    assert m["rewrite_recall"] is not None and m["rewrite_recall"] >= 0.9
+    assert m["abstention_recall"] is not None and m["abstention_recall"] >= 0.95
+    assert m["false_abstention_rate"] is not None and m["false_abstention_rate"] <= 0.05
+    assert m["recall@5"] is not None and m["recall@5"] >= 0.97
+
+
 def test_correctness_penalises_padding_and_a_missed_point(corpus_index: Path) -> None:
     assistant = Assistant.open(corpus_index, _settings("extractive"))
     row = next(r for r in load_qa(DEFAULT_QA) if r.id == "q01")

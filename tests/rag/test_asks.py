@@ -53,3 +53,9 @@ def test_why_wants_a_reason() -> None:
     assert why.reason and why.gives_reason("It was rapid because data centers sat idle.")
     assert not why.gives_reason("Progress from scaling was rapid.")
     assert not asks("What is scaling?").gives_reason("It grew because of GPUs.")
+
+
+def test_a_name_the_question_already_says_is_not_an_answer() -> None:
+    who = asks("Who wrote the blog post on the limitations of deep learning?")
+    assert not who.gives("[The Limitations of Deep Learning](https://blog.keras.io/x.html)")
+    assert who.gives("François Chollet wrote it on the Keras blog.")
