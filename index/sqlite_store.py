@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import lexical
 from .records import Chunk, Document, Page
 
 _SCHEMA = """
@@ -43,8 +43,6 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 """
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 
 def _row_to_chunk(row: sqlite3.Row) -> Chunk:
     return Chunk(
@@ -79,6 +77,12 @@ class ChunkStore:
         self._db.execute("PRAGMA foreign_keys = ON")
         if not read_only:
             self._db.executescript(_SCHEMA)
+        # FTS5's vocabulary (term -> rows holding it), for lexical.within_budget. In the
+        # connection's temp schema, so a read-only snapshot can have it too.
+        self._db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab "
+            "USING fts5vocab(main, chunks_fts, row)"
+        )
 
     def close(self) -> None:
         self._db.close()
@@ -153,11 +157,12 @@ class ChunkStore:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
 
     def search_bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        """Chunk ids ranked by BM25 for any of the query's words; higher score is better."""
-        words = {w.lower() for w in _WORD.findall(query)}
+        """Chunk ids ranked by BM25 for the query's content words (the rarest, when all of
+        them would make FTS5 rank too many rows: index/lexical.py); higher is better."""
+        words = lexical.words(query)
         if not words:
             return []
-        match = " OR ".join(f'"{w}"' for w in sorted(words))
+        match = lexical.match_expression(lexical.within_budget(words, self.postings(words)))
         rows = self._db.execute(
             "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
             "ORDER BY bm25(chunks_fts) LIMIT ?",
@@ -165,6 +170,16 @@ class ChunkStore:
         )
         # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
         return [(rowid, -score) for rowid, score in rows]
+
+    def postings(self, words: list[str]) -> dict[str, int]:
+        """How many chunks hold each word (as FTS5 stems it); words it never saw are left out."""
+        stems = lexical.stems(words)
+        marks = ",".join("?" * len(stems))
+        rows = self._db.execute(
+            f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({marks})", stems
+        )
+        found = dict(rows.fetchall())
+        return {w: found[s] for w, s in zip(words, stems, strict=True) if s in found}
 
     def copy_to(self, path: Path) -> None:
         """A consistent copy through SQLite's backup API."""

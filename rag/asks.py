@@ -96,6 +96,12 @@ def asks(question: str) -> Asks:
     return Asks(question, kind, _WHY.search(question) is not None, known, words)
 
 
+def _title_case(text: str) -> bool:
+    """A heading or a title: three in four of its longer words capitalised."""
+    long = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 3]
+    return bool(long) and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+
+
 def _found(kind: Kind, text: str) -> set[str]:
     """The things of `kind` in `text`, normalised so a question's own can be left out."""
     if kind == "number":
@@ -108,6 +114,8 @@ def _found(kind: Kind, text: str) -> set[str]:
             | {m.lower() for m in _MONTH.findall(text)}
             | set(_NUMERIC_DATE.findall(text))
         )
+    if kind in ("person", "place") and _title_case(text):
+        return set()  # "There Will Be a Scientific Theory of Deep Learning" names no one
     if kind == "person":
         return {
             f"{a} {b}".lower()

@@ -99,9 +99,10 @@ class ExtractiveAnswerer:
 
     def best_sentences(self, question: str, hits: Sequence[Hit], said: str = "") -> list[Quote]:
         """The sentences that answer `question`, in reading order: the best one, then others
-        only while each still scores near it and adds something: a question word the
-        chosen ones lack, or the next sentence of a chosen one that continues it ("This
-        strategy..."). One sentence that answers beats three that circle the topic.
+        only while each still scores near it and adds something: question words the chosen
+        ones lack (`settings.min_added` of their weight), or the next sentence of a chosen
+        one that continues it ("This strategy..."). One sentence that answers beats three
+        that circle the topic.
         Sentences in `said` (the answer a follow-up follows) are left out while others
         remain: "Why not?" wants more than the answer it questions."""
         scored = self.scored(question, hits)
@@ -110,17 +111,19 @@ class ExtractiveAnswerer:
             return []
         settings = self._settings
         floor = scored[0].score * settings.relative_floor
-        wanted = lexicon.content_stems(question)
+        weights = self.weights(question, hits)
+        enough = settings.min_added * sum(weights.values())
         chosen = [scored[0]]
-        covered = wanted & scored[0].stems
+        covered = weights.keys() & scored[0].stems
         for quote in scored[1:]:
             if len(chosen) == settings.sentences or quote.score < floor:
                 break
             if any(quote.text == c.text for c in chosen):
                 continue
-            if (wanted & quote.stems) - covered or any(_continues(quote, c) for c in chosen):
+            added = sum(weights[w] for w in (weights.keys() & quote.stems) - covered)
+            if added >= enough > 0 or any(_continues(quote, c) for c in chosen):
                 chosen.append(quote)
-                covered |= wanted & quote.stems
+                covered |= weights.keys() & quote.stems
         # "Rather, it is a collection of opinions..." cannot be read without the sentence
         # before it: that one comes along.
         for quote in list(chosen):
@@ -133,14 +136,24 @@ class ExtractiveAnswerer:
 
     def gives_asked(self, question: str, hits: Sequence[Hit]) -> bool:
         """Do the passages answer what `question` asks for? False when it asks for a kind of
-        thing (a figure, a date, a name, a place) that none of the sentences scoring near
-        the best holds: a near miss, whatever the passages say about its topic."""
+        thing (a figure, a date, a name, a place) that the answer's sentences do not hold,
+        though a sentence that holds one is preferred: a near miss, whatever the passages say
+        about its topic."""
         asked = asks(question)
-        if asked.kind is None:
-            return True
-        scored = self.scored(question, hits)
-        floor = scored[0].score * self._settings.relative_floor if scored else 0.0
-        return any(asked.gives(q.text) for q in scored if q.score >= floor)
+        return asked.kind is None or any(
+            asked.gives(q.text) for q in self.best_sentences(question, hits)
+        )
+
+    def weights(self, question: str, hits: Sequence[Hit]) -> dict[str, float]:
+        """Each content word of the question, weighted by its rarity among the candidate
+        sentences (BM25's idf): a word every candidate holds adds little to any of them."""
+        passages = [self.passage(hit.chunk.text) for hit in hits[: self._settings.passages]]
+        candidates = [stems for p in passages for stems in p.stems]
+        n = len(candidates)
+        return {
+            w: math.log(1 + (n + 1) / (1 + sum(w in stems for stems in candidates)))
+            for w in lexicon.content_stems(question)
+        }
 
     def scored(self, question: str, hits: Sequence[Hit]) -> list[Quote]:
         """Every answer-like sentence of the first `settings.passages` hits, best first.
@@ -156,7 +169,7 @@ class ExtractiveAnswerer:
         query = self._query_vector(question)
         asked = asks(question)
         wanted = lexicon.content_stems(question)
-        weights = _rarity(wanted, [stems for p in passages for stems in p.stems])
+        weights = self.weights(question, hits)
         total = sum(weights.values())
         weight = settings.similarity_weight
         scored = []
@@ -214,15 +227,6 @@ def _follows(quote: Quote, other: Quote) -> bool:
 def _continues(quote: Quote, chosen: Quote) -> bool:
     """`quote` is the sentence right after `chosen` and refers back to it."""
     return _follows(quote, chosen) and _CONTINUATION.match(quote.text) is not None
-
-
-def _rarity(wanted: set[str], candidates: Sequence[frozenset[str]]) -> dict[str, float]:
-    """Each question word's weight: the inverse of how many candidate sentences hold it
-    (BM25's idf), so a word every candidate holds adds little to any of them."""
-    n = len(candidates)
-    return {
-        w: math.log(1 + (n + 1) / (1 + sum(w in stems for stems in candidates))) for w in wanted
-    }
 
 
 def _continued(text: str, spans: Sequence[tuple[int, int]], j: int) -> str:

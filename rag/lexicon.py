@@ -11,19 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
+from index.lexical import STOPWORDS as STOPWORDS  # the BM25 query leaves out the same words
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 
 NEGATIONS = frozenset(
     """not no never none nobody nothing neither nor cannot without unlikely isn't aren't
     doesn't don't didn't won't can't wasn't weren't shouldn't wouldn't hasn't haven't""".split()
-)
-STOPWORDS = frozenset(
-    """a an the and or but if then else of to in on at by for with from as is are was were be
-    been being it its this that these those there here they them their he she his her we our
-    you your i me my do does did so such than too very can could should would will may might
-    must about into over under more most some any all each other also just only what which who
-    whom whose when where why how not no""".split()
 )
 _SUFFIXES = ("ingly", "edly", "ing", "ies", "ied", "es", "ed", "ly", "s")
 

@@ -79,6 +79,13 @@ class ExtractiveSettings(BaseModel):
     relative_floor: float = Field(
         0.8, ge=0.0, le=1.0, description="Quote only sentences scoring this share of the best."
     )
+    min_added: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Another sentence is quoted only when the question words it adds to the "
+        "chosen ones carry this share of the question's weight (words weighted by rarity).",
+    )
     asked_bonus: float = Field(
         0.1,
         ge=0.0,

@@ -59,3 +59,9 @@ def test_a_name_the_question_already_says_is_not_an_answer() -> None:
     who = asks("Who wrote the blog post on the limitations of deep learning?")
     assert not who.gives("[The Limitations of Deep Learning](https://blog.keras.io/x.html)")
     assert who.gives("François Chollet wrote it on the Keras blog.")
+
+
+def test_a_title_names_no_one() -> None:
+    who = asks("Who proposed a scientific theory of deep learning?")
+    assert not who.gives("There Will Be a Scientific Theory of Deep Learning")
+    assert who.gives("The theory was proposed by Ilya Sutskever in a talk.")

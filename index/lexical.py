@@ -1,0 +1,74 @@
+"""Which of a question's words the BM25 search (SQLite FTS5) looks for.
+
+FTS5 scores every row that matches any word of an OR query before it can return the best k,
+so the cost of a query is the number of postings of its words. "What is the universal recipe
+for efficiency?" OR-ed whole matches nearly every chunk through "what", "is", "the" and "for":
+87 ms at 100k chunks, almost all of it ranking rows whose only match is a function word, which
+BM25 gives next to no weight anyway (idf ~ log(N / df)). So the query leaves out function words,
+and when its words still have more postings than `POSTINGS_BUDGET` it drops the most common ones
+(looked up in FTS5's own vocabulary), rarest first kept, at least one: the rare words decide
+BM25's ranking, the common ones only make it slow. A small index is searched for all of its
+content words, exactly as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+# English function words: never worth a posting list. (rag.lexicon uses the same list.)
+STOPWORDS = frozenset(
+    """a an the and or but if then else of to in on at by for with from as is are was were be
+    been being it its this that these those there here they them their he she his her we our
+    you your i me my do does did so such than too very can could should would will may might
+    must about into over under more most some any all each other also just only what which who
+    whom whose when where why how not no""".split()
+)
+POSTINGS_BUDGET = 20_000  # postings a query may rank: a few ms of FTS5 on two cores
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_local = threading.local()
+
+
+def _stemmer() -> Any:
+    # Snowball's Porter stemmer is the algorithm of FTS5's porter tokenizer, so its stems are
+    # the terms in FTS5's vocabulary. A stemmer object keeps its current word: one per thread.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("porter")
+    return stemmer
+
+
+def words(question: str) -> list[str]:
+    """The question's content words, lower-cased, each once, in order."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(question.lower()):
+        if word not in STOPWORDS:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def stems(words: list[str]) -> list[str]:
+    return [str(s) for s in _stemmer().stemWords(words)]
+
+
+def within_budget(words: list[str], postings: dict[str, int]) -> list[str]:
+    """The rarest words whose postings (from `postings`, by word) fit the budget; the rarest
+    one always. A word FTS5 has never seen costs nothing and is kept."""
+    kept: list[str] = []
+    total = 0
+    for word in sorted(words, key=lambda w: postings.get(w, 0)):
+        cost = postings.get(word, 0)
+        if kept and total + cost > POSTINGS_BUDGET:
+            break
+        kept.append(word)
+        total += cost
+    return kept
+
+
+def match_expression(words: list[str]) -> str:
+    """An FTS5 OR query of the words, each quoted (FTS5 syntax characters are harmless)."""
+    return " OR ".join(f'"{w}"' for w in words)

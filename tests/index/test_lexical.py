@@ -1,0 +1,67 @@
+"""The BM25 query (index/lexical.py) over a real SQLite FTS5 store."""
+
+from pathlib import Path
+
+import pytest
+
+from index import lexical
+from index.records import Document
+from index.sqlite_store import ChunkStore
+
+
+def _store(path: Path, texts: list[str]) -> ChunkStore:
+    store = ChunkStore(path)
+    for n, text in enumerate(texts):
+        doc = Document(f"d{n}", f"doc{n}.txt", f"/docs/doc{n}.txt", "", text, (), str(n))
+        store.add_document(doc, [(text, 0, len(text), None)])
+    store.commit()
+    return store
+
+
+def test_function_words_are_not_searched() -> None:
+    assert lexical.words("What is the universal recipe for efficiency?") == [
+        "universal",
+        "recipe",
+        "efficiency",
+    ]
+    assert lexical.words("What is it?") == []
+
+
+def test_postings_are_fts5s_own_counts(tmp_path: Path) -> None:
+    store = _store(
+        tmp_path / "s.sqlite",
+        ["Training models is hard.", "The model trains.", "Recipes for efficiency."],
+    )
+    # "training"/"trains" and "models"/"model" share Porter stems, as FTS5 indexed them.
+    assert store.postings(["training", "models", "efficiency", "unicorn"]) == {
+        "training": 2,
+        "models": 2,
+        "efficiency": 1,
+    }
+
+
+def test_the_rarest_words_are_kept_within_the_budget() -> None:
+    postings = {"deep": 15_000, "learning": 12_000, "recipe": 30}
+    assert lexical.within_budget(["deep", "learning", "recipe", "unseen"], postings) == [
+        "unseen",
+        "recipe",
+        "learning",
+    ]
+    # However common, the rarest word is searched.
+    assert lexical.within_budget(["deep"], {"deep": 10**6}) == ["deep"]
+
+
+def test_a_common_word_does_not_outrank_a_rare_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [f"Deep learning note number {n}." for n in range(50)]
+    texts.append("The universal recipe: introduce modularity.")
+    store = _store(tmp_path / "s.sqlite", texts)
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 10)  # 50 rows hold "deep": too many
+    ranked = store.search_bm25("What does deep learning say about the universal recipe?", 5)
+    assert [store.chunks_by_id([cid])[cid].text for cid, _ in ranked] == [texts[-1]]
+    store.close()
+    # A read-only snapshot is searched the same way.
+    read_only = ChunkStore(tmp_path / "s.sqlite", read_only=True)
+    assert read_only.search_bm25("universal recipe", 5)[0][0] == ranked[0][0]
+    read_only.close()
