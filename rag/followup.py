@@ -149,10 +149,19 @@ class FollowupRewriter:
         rewritten = "".join(
             generator.stream(prompt, max_tokens=self.settings.max_tokens, temperature=0.0)
         ).strip()
-        # A model that rambles or returns nothing is not trusted with retrieval.
-        if not rewritten or len(rewritten) > 4 * len(question) + 200:
-            return _joined(_last_user_question(history) or "", question)
-        return rewritten.splitlines()[0]
+        previous = _last_user_question(history) or ""
+        rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
+        # A model that rambles, returns nothing, or names nothing of the conversation that
+        # the question lacked (a small model often echoes the question) resolved nothing:
+        # it is not trusted with retrieval.
+        brought = lexicon.content_stems(previous) - lexicon.content_stems(question)
+        if (
+            not rewritten
+            or len(rewritten) > 4 * len(question) + 200
+            or not brought & lexicon.content_stems(rewritten)
+        ):
+            return _joined(previous, question)
+        return rewritten
 
 
 def _joined(previous: str, question: str) -> str:

@@ -109,3 +109,12 @@ def test_why_not_does_not_repeat_the_answer_it_questions(assistant: Assistant) -
     followup = assistant.ask("Why not?", history)
     assert followup.question == f"{PREVIOUS} Why not?"
     assert followup.citations and all(c.quote not in first.text for c in followup.citations)
+
+
+def test_a_model_that_echoes_the_question_resolved_nothing() -> None:
+    from .test_llm import ScriptedGenerator
+
+    for reply in ("Why not?", "Why is it not so?"):
+        assert rewriter.standalone("Why not?", HISTORY, ScriptedGenerator(reply)) == (
+            "Will deep learning be interpretable? Why not?"
+        )
