@@ -182,10 +182,22 @@ def one_thread_per_encode() -> None:
     for each other (benchmarks/load.py: 12 vs 19 answers/s, 62 vs 38 ms of server CPU each)."""
     import torch
 
+    from .onnx_embedding import use_threads
+
     torch.set_num_threads(1)
+    use_threads(1)
 
 
 @functools.cache
-def load_embedder(name: str) -> SentenceTransformerEmbedder:
-    """One embedder per model name per process: loading weights is the expensive part."""
-    return SentenceTransformerEmbedder(name)
+def load_embedder(name: str) -> Embedder:
+    """One embedder per model name per process: loading weights is the expensive part. A BERT
+    model with mean pooling (all-MiniLM-L6-v2) runs in onnxruntime when it is installed
+    (index/onnx_embedding.py: the same vectors, in about half the time), else in torch."""
+    from .onnx_embedding import OnnxEmbedder, exportable
+
+    embedder = SentenceTransformerEmbedder(name)
+    try:
+        onnx = exportable(embedder.path)
+    except ModelNotFoundError:
+        onnx = False  # reported where the model is first used, as before
+    return OnnxEmbedder(embedder) if onnx else embedder

@@ -13,12 +13,20 @@ RAG_MODELS_FILE = "RAG_MODELS_FILE"  # another models.txt
 RAG_UI_PASSWORD = "RAG_UI_PASSWORD"  # the web app's password (user "rag")
 HF_HUB_OFFLINE = "HF_HUB_OFFLINE"  # huggingface_hub's own switch: never touch the network
 GRADIO_TEMP_DIR = "GRADIO_TEMP_DIR"  # where Gradio writes uploads (default /tmp/gradio)
+XDG_CACHE_HOME = "XDG_CACHE_HOME"  # derived files that can be made again (default ~/.cache)
 
 
 def rag_home() -> Path:
     """$RAG_HOME, else ~/.local/share/rag."""
     env = os.environ.get(RAG_HOME)
     return Path(env).expanduser() if env else Path.home() / ".local" / "share" / "rag"
+
+
+def cache_home() -> Path:
+    """$XDG_CACHE_HOME/rag, else ~/.cache/rag: files made from others (an exported model),
+    shared by every $RAG_HOME of the user."""
+    env = os.environ.get(XDG_CACHE_HOME)
+    return (Path(env).expanduser() if env else Path.home() / ".cache") / "rag"
 
 
 def models_file_override() -> Path | None:
