@@ -43,9 +43,13 @@ def test_k_beyond_the_candidate_pool_is_refused(assistant: Assistant) -> None:
 
 def test_asking_for_more_passages_keeps_the_order_of_the_first(assistant: Assistant) -> None:
     for question in ("What is program synthesis?", "Will deep learning be interpretable?"):
-        five = [h.chunk.start for h in assistant.retrieve(question, 5)]
-        ten = [h.chunk.start for h in assistant.retrieve(question, 10)]
-        assert ten[:5] == five
+        five = assistant.retrieve(question, 5)
+        ten = assistant.retrieve(question, 10)
+        # The same passages first, in the same order; one may have grown by a neighbour
+        # found further down the longer list, merged into it.
+        for short, long in zip(five, ten[:5], strict=True):
+            assert short.chunk.document_id == long.chunk.document_id
+            assert long.chunk.start <= short.chunk.start <= short.chunk.end <= long.chunk.end
 
 
 def test_caches_belong_to_their_judge(assistant: Assistant, corpus_index: Path) -> None:
