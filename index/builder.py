@@ -315,6 +315,7 @@ def _write(
     store.commit()
     chunks = store.chunk_count()
     store.close()
+    store_vectors = store_vectors.fitted()  # exact, or IVF past index.vectors.APPROXIMATE_FROM
     store_vectors.save(snapshot / VECTORS)
     Manifest(
         embedding_model=model,
@@ -326,6 +327,7 @@ def _write(
         chunks=chunks,
         created_at=old.created_at if old else now(),
         built_at=now(),
+        vectors=store_vectors.layout,
     ).write(snapshot / MANIFEST)
     publish(index_dir, snapshot)
     collect_garbage(index_dir)

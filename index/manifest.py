@@ -38,6 +38,8 @@ class Manifest:
     built_at: str
     tool_version: str = field(default_factory=tool_version)
     format: int = FORMAT
+    # How the vectors are searched: {"index": "flat"}, or IVF with its nlist and nprobe.
+    vectors: dict[str, Any] = field(default_factory=lambda: {"index": "flat"})
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n")
