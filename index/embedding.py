@@ -100,6 +100,20 @@ def resolve_model(name: str, *, allow_download: bool = True) -> Path:
         ) from exc
 
 
+def count_tokens(tokenizer: Any, text: str) -> int:
+    """Tokens in `text` by a Hugging Face tokenizer, special tokens excluded."""
+    # verbose=False: the splitter measures whole documents too, which are longer than the
+    # model's limit by design; the "sequence too long" warning would be noise here.
+    encoded = tokenizer(
+        text,
+        add_special_tokens=False,
+        verbose=False,
+        return_attention_mask=False,
+        return_token_type_ids=False,
+    )
+    return len(encoded["input_ids"])
+
+
 @functools.cache
 def _hash_weights(model_dir: Path) -> str:
     for file_name in _WEIGHT_FILES:
@@ -152,16 +166,7 @@ class SentenceTransformerEmbedder:
         return _hash_weights(self.path)
 
     def count_tokens(self, text: str) -> int:
-        # verbose=False: the splitter measures whole documents too, which are longer than the
-        # model's limit by design; the "sequence too long" warning would be noise here.
-        encoded = self.model.tokenizer(
-            text,
-            add_special_tokens=False,
-            verbose=False,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-        )
-        return len(encoded["input_ids"])
+        return count_tokens(self.model.tokenizer, text)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

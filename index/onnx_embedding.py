@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .embedding import count_tokens
 from .environment import cache_home
 
 log = logging.getLogger(__name__)
@@ -173,14 +174,7 @@ class OnnxEmbedder:
             return None
 
     def count_tokens(self, text: str) -> int:
-        encoded = self.tokenizer(
-            text,
-            add_special_tokens=False,
-            verbose=False,
-            return_attention_mask=False,
-            return_token_type_ids=False,
-        )
-        return len(encoded["input_ids"])
+        return count_tokens(self.tokenizer, text)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
