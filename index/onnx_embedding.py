@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,9 @@ def export(model_dir: Path, out: Path) -> Path:
     """Export the transformer with mean pooling and normalisation to `out` (atomically)."""
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     model = AutoModel.from_pretrained(str(model_dir)).eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
 
@@ -98,7 +101,10 @@ def export(model_dir: Path, out: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".onnx.tmp")
     os.close(fd)
     try:
-        with torch.no_grad():
+        # The tracer warns that Python-side shape checks become constants: they hold for every
+        # input of an encoder with an attention mask (tests compare texts of all lengths).
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 Pooled(),
                 tuple(sample[name] for name in _INPUTS),
