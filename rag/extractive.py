@@ -49,11 +49,12 @@ class Quote:
 @dataclass(frozen=True, slots=True)
 class Passage:
     """One passage's answer-like sentences: their offsets in it, the text each is matched by
-    (the heading above included), and that text's content stems."""
+    (the heading above included), that text's content stems, and the sentence's own."""
 
     spans: tuple[tuple[int, int], ...]
     contexts: tuple[str, ...]
     stems: tuple[frozenset[str], ...]
+    own: tuple[frozenset[str], ...]
 
 
 class ExtractiveAnswerer:
@@ -168,20 +169,18 @@ class ExtractiveAnswerer:
             return []
         query = self._query_vector(question)
         asked = asks(question)
-        wanted = lexicon.content_stems(question)
         weights = self.weights(question, hits)
-        total = sum(weights.values())
+        wanted, total = weights.keys(), sum(weights.values())
         weight = settings.similarity_weight
         scored = []
         for i, (hit, passage) in enumerate(zip(hits, passages, strict=False)):
             if not passage.spans:
                 continue
             similarity = np.stack([self.vector(c) for c in passage.contexts]) @ query
-            for n, ((s, e), stems, sim) in enumerate(
-                zip(passage.spans, passage.stems, similarity, strict=True)
+            for n, ((s, e), stems, own, sim) in enumerate(
+                zip(passage.spans, passage.stems, passage.own, similarity, strict=True)
             ):
                 text = hit.chunk.text[s:e]
-                own = frozenset(lexicon.content_stems(text))
                 overlap = sum(weights[w] for w in wanted & stems) / total if total else 0.0
                 bonus = settings.asked_bonus * (
                     (asked.kind is not None and asked.gives(text)) + asked.gives_reason(text)
@@ -206,7 +205,8 @@ class ExtractiveAnswerer:
                 before = _continued(text, all_spans, j)
                 contexts.append(" ".join(filter(None, (_heading_above(text, s), before, sentence))))
         stems = tuple(frozenset(lexicon.content_stems(c)) for c in contexts)
-        return Passage(tuple(spans), tuple(contexts), stems)
+        own = tuple(frozenset(lexicon.content_stems(text[s:e])) for s, e in spans)
+        return Passage(tuple(spans), tuple(contexts), stems, own)
 
     def _vector(self, context: str) -> np.ndarray:
         vector: np.ndarray = self._embedder.encode([context])[0]
