@@ -13,6 +13,7 @@ content words, exactly as before.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -25,7 +26,10 @@ STOPWORDS = frozenset(
     must about into over under more most some any all each other also just only what which who
     whom whose when where why how not no""".split()
 )
-POSTINGS_BUDGET = 20_000  # postings a query may rank: a few ms of FTS5 on two cores
+# Postings a query may rank: FTS5's bm25() costs ~0.8 µs a row here, so ~4 ms at most. The
+# price, on benchmarks/query_latency.py's 100k chunks made of corpus/ sentences (every word
+# common, the worst case): the top 50 found hold 48 % of unbudgeted BM25's top 10 (20,000: 79 %).
+POSTINGS_BUDGET = 5_000
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _local = threading.local()
@@ -52,7 +56,12 @@ def words(question: str) -> list[str]:
 
 
 def stems(words: list[str]) -> list[str]:
-    return [str(s) for s in _stemmer().stemWords(words)]
+    return [_stem(w) for w in words]
+
+
+@functools.lru_cache(maxsize=65_536)  # Snowball in pure Python: ~60 µs a word
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
 
 
 def within_budget(words: list[str], postings: dict[str, int]) -> list[str]:

@@ -12,6 +12,7 @@ MiniLM vectors.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,19 @@ APPROXIMATE_FROM = 50_000  # vectors; below, exact search costs a few ms
 # Of the clusters searched per question (at least 16). benchmarks/ann_recall.py on 18k real
 # MiniLM vectors: recall@10 against exact 0.896 at 1/32, 0.971 at 1/8, 0.991 at 1/4.
 NPROBE_SHARE = 1 / 4
+
+_searching = threading.local()
+
+
+def _one_thread() -> None:
+    """One question's search runs on the calling thread alone. FAISS's OpenMP team gains
+    nothing on one query (IVF at 100k: 2.0 ms either way) and, spinning after each search,
+    slowed the next query embedding and was slowed by it: a 26-vector search took 3.3 ms next
+    to onnxruntime, 0.05 ms alone. OpenMP's thread count is per calling thread, so builds
+    (k-means, bulk adds) on other threads keep all cores."""
+    if not getattr(_searching, "single", False):
+        faiss.omp_set_num_threads(1)
+        _searching.single = True
 
 
 def ivf_layout(n: int) -> dict[str, Any]:
@@ -103,6 +117,7 @@ class VectorStore:
         """(chunk id, cosine similarity) best first."""
         if len(self) == 0 or k <= 0:
             return []
+        _one_thread()
         scores, ids = self._index.search(
             vector.reshape(1, -1).astype(np.float32), min(k, len(self))
         )

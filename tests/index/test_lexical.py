@@ -33,15 +33,20 @@ def test_postings_are_fts5s_own_counts(tmp_path: Path) -> None:
         ["Training models is hard.", "The model trains.", "Recipes for efficiency."],
     )
     # "training"/"trains" and "models"/"model" share Porter stems, as FTS5 indexed them.
-    assert store.postings(["training", "models", "efficiency", "unicorn"]) == {
-        "training": 2,
-        "models": 2,
-        "efficiency": 1,
-    }
+    expected = {"training": 2, "models": 2, "efficiency": 1}
+    assert store.postings(["training", "models", "efficiency", "unicorn"]) == expected
+    store.close()
+    # A read-only snapshot remembers the counts it looked up: the same the second time.
+    snapshot = ChunkStore(tmp_path / "s.sqlite", read_only=True)
+    for _ in range(2):
+        assert snapshot.postings(["training", "models", "efficiency", "unicorn"]) == expected
+    assert snapshot.postings(["efficiency", "recipes"]) == {"efficiency": 1, "recipes": 1}
+    snapshot.close()
 
 
 def test_the_rarest_words_are_kept_within_the_budget() -> None:
-    postings = {"deep": 15_000, "learning": 12_000, "recipe": 30}
+    budget = lexical.POSTINGS_BUDGET
+    postings = {"deep": budget * 3 // 4, "learning": budget * 3 // 5, "recipe": 30}
     assert lexical.within_budget(["deep", "learning", "recipe", "unseen"], postings) == [
         "unseen",
         "recipe",
