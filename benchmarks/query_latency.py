@@ -3,89 +3,32 @@ synthetic 100k-chunk index, in one run.
 
     .venv/bin/python -m benchmarks.query_latency [--chunks 100000] [--rounds 2]
 
-The synthetic index is written straight through the index's own stores (chunks of six
-sentences drawn from corpus/, random unit vectors, laid out as a build would: IVF past
-index.vectors.APPROXIMATE_FROM) because embedding 100k chunks here would take half an hour; its
-search results are meaningless (benchmarks/ann_recall.py measures IVF's recall on real
-vectors), its costs are real: FAISS over 100k vectors, FTS5 over 100k rows of the corpus's own
-vocabulary (so every question word is common: a hard case for BM25), sentence scoring of the
-passages found. Abstention is off so every question is answered.
+The synthetic index is benchmarks/scaled.py's (chunks of corpus/ sentences, vectors the means of
+those sentences' real MiniLM vectors, laid out as a build would) because embedding 100k chunks
+here would take an hour. Its costs are real: FAISS over 100k vectors, FTS5 over 100k rows of
+the corpus's own vocabulary (so every question word is common: a hard case for BM25), sentence
+scoring of the passages found. Abstention is off so every question is answered.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 import index
-from index.builder import _document_id
 from index.embedding import load_embedder
-from index.manifest import Manifest, now
-from index.records import Document
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from index.snapshot import MANIFEST, STORE, VECTORS, new_snapshot, publish
-from index.sqlite_store import ChunkStore
-from index.vectors import VectorStore
 from rag import Assistant, Settings
-from rag.sentences import split_sentences
 from rag.settings import AbstentionSettings, GenerationSettings
 
+from .scaled import Sentences, write_index
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def synthetic_index(folder: Path, chunks: int, per_document: int = 10) -> Path:
-    rng = random.Random(0)
-    pool = [
-        s
-        for path in sorted((ROOT / "corpus").iterdir())
-        for s in split_sentences(path.read_text(encoding="utf-8"))
-        if len(s.split()) >= 4
-    ]
-    vectors = np.random.default_rng(0).standard_normal((chunks, 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    snapshot = new_snapshot(folder)
-    store, store_vectors = ChunkStore(snapshot / STORE), VectorStore.empty(384)
-    hashes, row = {}, 0
-    for n in range(chunks // per_document):
-        texts = [" ".join(rng.choices(pool, k=6)) for _ in range(per_document)]
-        text = "\n\n".join(texts)
-        spans, at = [], 0
-        for t in texts:
-            spans.append((t, at, at + len(t), None))
-            at += len(t) + 2
-        path = f"/synthetic/doc_{n:06d}.txt"
-        doc = Document(_document_id(path, str(n)), Path(path).name, path, "", text, (), str(n))
-        ids = store.add_document(doc, spans)
-        store_vectors.add(ids, vectors[row : row + len(ids)])
-        row += len(ids)
-        hashes[path] = str(n)
-    store.commit()
-    store.close()
-    store_vectors = store_vectors.fitted()  # IVF past its threshold, as a build lays it out
-    store_vectors.save(snapshot / VECTORS)
-    embedder = load_embedder(DEFAULT_EMBEDDING_MODEL)
-    Manifest(
-        embedder.name,
-        embedder.weights_hash,
-        384,
-        True,
-        {"synthetic": True},
-        hashes,
-        row,
-        now(),
-        now(),
-        vectors=store_vectors.layout,
-    ).write(snapshot / MANIFEST)
-    publish(folder, snapshot)
-    return folder
 
 
 def percentiles(
@@ -118,7 +61,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         index.build([ROOT / "corpus"], Path(tmp) / "corpus")
         started = time.perf_counter()
-        synthetic_index(Path(tmp) / "synthetic", args.chunks)
+        embedder = load_embedder(DEFAULT_EMBEDDING_MODEL)
+        sentences = Sentences.encoded(embedder)
+        write_index(Path(tmp) / "synthetic", sentences, args.chunks, embedder)
         made = time.perf_counter() - started
         for name, folder in (("corpus/", "corpus"), (f"synthetic {args.chunks:,}", "synthetic")):
             assistant = Assistant.open(Path(tmp) / folder, settings)

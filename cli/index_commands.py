@@ -96,6 +96,7 @@ def info_dict(idx: index.Index) -> dict[str, Any]:
         "chunks": len(idx),
         "embedding_model": idx.manifest.embedding_model,
         "dimension": idx.manifest.dimension,
+        "encoder": idx.manifest.encoder,
         "built_at": idx.manifest.built_at,
         "created_at": idx.manifest.created_at,
         "chunking": idx.manifest.chunking,
@@ -110,7 +111,10 @@ def _info(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"Index {data['index_dir']} (built {data['built_at']})")
-    print(f"  embedding model {data['embedding_model']}, dimension {data['dimension']}")
+    print(
+        f"  embedding model {data['embedding_model']}, dimension {data['dimension']}, "
+        f"encoder {data['encoder']}"
+    )
     print(f"  {len(data['documents'])} documents, {data['chunks']} chunks")
     for doc in data["documents"]:
         pages = f"{doc['pages']} pages, " if doc["pages"] else ""

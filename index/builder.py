@@ -151,13 +151,15 @@ def build(
     started = time.perf_counter()
     settings = settings or IndexSettings()
     index_dir = Path(index_dir or default_index_dir()).expanduser().resolve()
-    embedder = embedder or load_embedder(settings.embedding_model)
-    chunking = _chunking(settings, embedder)
 
     with build_lock(index_dir, wait):
         collect_garbage(index_dir)
         previous = None if rebuild else current_snapshot(index_dir)
         old = Manifest.read(previous / MANIFEST) if previous else None
+        # An index keeps its encoder: vectors added to it must be comparable with its own.
+        encoder = old.encoder if old else settings.encoder
+        embedder = embedder or load_embedder(settings.embedding_model, encoder)
+        chunking = _chunking(settings, embedder)
         if old is not None:
             # Name only: the dimension needs the model loaded, which waits until needed.
             check_compatible(old, embedder.name, index_dir)
@@ -197,7 +199,8 @@ def build(
             )
             if chunker is None:
                 if old is not None:
-                    check_compatible(old, embedder.name, index_dir, embedder.dimension)
+                    dimension, used = embedder.dimension, embedder.encoder
+                    check_compatible(old, embedder.name, index_dir, dimension, used)
                 chunker = _chunker(settings, embedder)
             spans = [
                 (doc.text[s.start : s.end], s.start, s.end, s.page)
@@ -286,10 +289,10 @@ def _write(
 ) -> None:
     """Write the next snapshot aside (previous + changes) and publish it atomically."""
     if embedder is not None:
-        model, weights = embedder.name, embedder.weights_hash
+        model, weights, encoder = embedder.name, embedder.weights_hash, embedder.encoder
     else:  # a removal: nothing is embedded, the model stays what it was
         assert old is not None
-        model, weights = old.embedding_model, old.weights_hash
+        model, weights, encoder = old.embedding_model, old.weights_hash, old.encoder
     snapshot = new_snapshot(index_dir)
     if previous is not None:
         source = ChunkStore(previous / STORE, read_only=True)
@@ -328,6 +331,7 @@ def _write(
         created_at=old.created_at if old else now(),
         built_at=now(),
         vectors=store_vectors.layout,
+        encoder=encoder,
     ).write(snapshot / MANIFEST)
     publish(index_dir, snapshot)
     collect_garbage(index_dir)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .environment import rag_home
 from .errors import ModelNotFoundError
+from .settings import DEFAULT_ENCODER, ENCODERS
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,12 @@ class Embedder(Protocol):
     """What the index needs from an embedding model."""
 
     name: str
+
+    @property
+    def encoder(self) -> str:
+        """What computes the vectors: "fp32" (torch, or onnxruntime with torch's vectors) or
+        "int8" (onnxruntime, quantised: close to fp32's, not equal). An index records it."""
+        ...
 
     @property
     def dimension(self) -> int: ...
@@ -130,6 +137,8 @@ def _hash_weights(model_dir: Path) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use."""
 
+    encoder = "fp32"
+
     def __init__(self, name: str, *, device: str | None = None, batch_size: int = 64) -> None:
         self.name = canonical_name(name)
         self.batch_size = batch_size
@@ -194,15 +203,24 @@ def one_thread_per_encode() -> None:
 
 
 @functools.cache
-def load_embedder(name: str) -> Embedder:
-    """One embedder per model name per process: loading weights is the expensive part. A BERT
-    model with mean pooling (all-MiniLM-L6-v2) runs in onnxruntime when it is installed
-    (index/onnx_embedding.py: the same vectors, in about half the time), else in torch."""
+def load_embedder(name: str, encoder: str = DEFAULT_ENCODER) -> Embedder:
+    """One embedder per model name and encoder per process: loading weights is the expensive
+    part. A BERT model with mean pooling (all-MiniLM-L6-v2) runs in onnxruntime when it is
+    installed (index/onnx_embedding.py), in int8 or fp32 as `encoder` asks; any other model,
+    or either without onnxruntime, runs in torch (fp32)."""
     from .onnx_embedding import OnnxEmbedder, exportable
 
-    embedder = SentenceTransformerEmbedder(name)
+    if encoder not in ENCODERS:
+        raise ValueError(f"encoder must be one of {ENCODERS}, not {encoder!r}")
+    embedder = _torch_embedder(canonical_name(name))
     try:
         onnx = exportable(embedder.path)
     except ModelNotFoundError:
         onnx = False  # reported where the model is first used, as before
-    return OnnxEmbedder(embedder) if onnx else embedder
+    return OnnxEmbedder(embedder, quantized=encoder == "int8") if onnx else embedder
+
+
+@functools.cache
+def _torch_embedder(name: str) -> SentenceTransformerEmbedder:
+    # Shared by both encoders of a model: its tokenizer, and torch when ONNX is unavailable.
+    return SentenceTransformerEmbedder(name)

@@ -40,6 +40,8 @@ class Manifest:
     format: int = FORMAT
     # How the vectors are searched: {"index": "flat"}, or IVF with its nlist and nprobe.
     vectors: dict[str, Any] = field(default_factory=lambda: {"index": "flat"})
+    # What encoded the vectors (index.embedding.ENCODERS); indexes before int8 were fp32.
+    encoder: str = "fp32"
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n")

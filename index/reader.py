@@ -20,10 +20,22 @@ from .vectors import VectorStore
 
 
 def check_compatible(
-    manifest: Manifest, model: str, index_dir: Path, dimension: int | None = None
+    manifest: Manifest,
+    model: str,
+    index_dir: Path,
+    dimension: int | None = None,
+    encoder: str | None = None,
 ) -> None:
-    """Refuse to mix vectors of two embedding models: their similarities mean nothing."""
+    """Refuse to mix vectors of two embedding models: their similarities mean nothing. Two
+    encoders of one model (int8, fp32) are refused too when building: an index's vectors
+    should all come from one."""
     model = canonical_name(model)
+    if encoder is not None and encoder != manifest.encoder:
+        raise IndexMismatchError(
+            f"The index at {index_dir} was encoded in {manifest.encoder}, but this encoder is "
+            f"{encoder}. Add to it with its own encoder, or rebuild it: rag index build "
+            f"PATH... --index-dir {index_dir} --rebuild"
+        )
     if model == manifest.embedding_model and dimension in (None, manifest.dimension):
         return
     asked = f"'{model}'" + (f" (dimension {dimension})" if dimension is not None else "")
@@ -80,8 +92,11 @@ class Index:
 
     @functools.cached_property
     def embedder(self) -> Embedder:
-        """The model the index was built with, loaded on first use, its dimension checked."""
-        embedder = self._embedder or load_embedder(self.manifest.embedding_model)
+        """The model the index was built with, in its encoder, loaded on first use, its
+        dimension checked. (One given to open_index is used as it is: its questions' vectors
+        are at worst int8's cosine 0.99 away from the index's.)"""
+        manifest = self.manifest
+        embedder = self._embedder or load_embedder(manifest.embedding_model, manifest.encoder)
         check_compatible(self.manifest, embedder.name, self.index_dir, embedder.dimension)
         return embedder
 
