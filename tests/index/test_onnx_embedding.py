@@ -90,3 +90,19 @@ def test_a_failed_export_falls_back_to_torch(
     assert embedder.session is None
     assert embedder.encoder == "fp32"  # what an index built now records
     assert np.allclose(embedder.encode(["Why not?"]), torch.encode(["Why not?"]))
+
+
+def test_an_index_from_before_the_encoder_field_is_read_as_fp32(
+    corpus_index: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    old = Path(shutil.copytree(corpus_index, tmp_path / "old"))
+    with index.open(old) as idx:
+        manifest = old / "snapshots" / idx.snapshot / "manifest.json"
+    data = json.loads(manifest.read_text())
+    del data["encoder"]
+    manifest.write_text(json.dumps(data))
+    with index.open(old) as idx:
+        assert idx.manifest.encoder == "fp32" and idx.embedder.encoder == "fp32"
