@@ -193,13 +193,15 @@ class SentenceTransformerEmbedder:
 def one_thread_per_encode() -> None:
     """For a server that runs requests side by side: each encode on one core. Two OpenMP
     threads per encode, with several encodes at once on two cores, spend their time spinning
-    for each other (benchmarks/load.py: 12 vs 19 answers/s, 62 vs 38 ms of server CPU each)."""
+    for each other (benchmarks/load.py: 12 vs 19 answers/s, 62 vs 38 ms of server CPU each).
+    An IVF search likewise stays on its request's thread."""
     import torch
 
-    from .onnx_embedding import use_threads
+    from . import onnx_embedding, vectors
 
     torch.set_num_threads(1)
-    use_threads(1)
+    onnx_embedding.use_threads(1)
+    vectors.use_threads(1)
 
 
 @functools.cache

@@ -30,6 +30,10 @@ STOPWORDS = frozenset(
 # price, on benchmarks/query_latency.py's 100k chunks made of corpus/ sentences (every word
 # common, the worst case): the top 50 found hold 48 % of unbudgeted BM25's top 10 (20,000: 79 %).
 POSTINGS_BUDGET = 5_000
+# When every word of a question is past the budget, its rarest word is searched alone, if it is
+# in at most this many chunks (~30 ms of ranking). A word in more is not worth the time: even
+# at 1M chunks its idf is below log(25) and the dense search ranks the question alone.
+RANKED_AT_MOST = 8 * POSTINGS_BUDGET
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _local = threading.local()

@@ -76,10 +76,10 @@ class ChunkStore:
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
-        # A read-only snapshot never changes, so a word's posting count, which fts5vocab can
-        # only count by reading the word's whole doclist (3 ms for a word in 90k chunks), is
-        # looked up once per snapshot. A writer's counts change under it: never kept.
-        self._postings: dict[str, int] | None = {} if read_only else None
+        # A read-only snapshot never changes, so a word's posting count (which costs about
+        # as much as reading its postings: 3 ms for a word in 90k chunks) is looked up once
+        # per snapshot. A writer's counts change under it: never kept.
+        self._postings: dict[tuple[str, int | None], int] | None = {} if read_only else None
         self._postings_lock = threading.Lock()
         if not read_only:
             self._db.executescript(_SCHEMA)
@@ -169,7 +169,17 @@ class ChunkStore:
         words = lexical.words(query)
         if not words:
             return []
-        match = lexical.match_expression(lexical.within_budget(words, self.postings(words)))
+        # Counting a word's rows costs about as much as reading them (30 ms for a word in
+        # 900k chunks), so each is first counted only up to the budget: enough to tell which
+        # words fit. When none does, they are counted further, to search the rarest; when
+        # even that one is past lexical.RANKED_AT_MOST, BM25 sits the question out.
+        budget = lexical.POSTINGS_BUDGET
+        counts = self.postings(words, up_to=budget + 1)
+        if all(counts.get(w, 0) > budget for w in words):
+            counts = self.postings(words, up_to=lexical.RANKED_AT_MOST + 1)
+            if all(counts.get(w, 0) > lexical.RANKED_AT_MOST for w in words):
+                return []
+        match = lexical.match_expression(lexical.within_budget(words, counts))
         rows = self._db.execute(
             "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
             "ORDER BY bm25(chunks_fts) LIMIT ?",
@@ -178,25 +188,34 @@ class ChunkStore:
         # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
         return [(rowid, -score) for rowid, score in rows]
 
-    def postings(self, words: list[str]) -> dict[str, int]:
-        """How many chunks hold each word (as FTS5 stems it); words it never saw are left out."""
-        stems = lexical.stems(words)
+    def postings(self, words: list[str], up_to: int | None = None) -> dict[str, int]:
+        """How many chunks hold each word (as FTS5 stems it), counted no further than `up_to`
+        when given; words it never saw are left out."""
+        keys = [(stem, up_to) for stem in lexical.stems(words)]
         known = self._postings
         with self._postings_lock:
-            found = {s: known[s] for s in stems if s in known} if known is not None else {}
-        missing = [s for s in stems if s not in found]
-        if missing:
-            marks = ",".join("?" * len(missing))
-            rows = self._db.execute(
-                f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({marks})", missing
-            )
-            found.update({s: 0 for s in missing} | dict(rows.fetchall()))
-            if known is not None:
-                with self._postings_lock:
-                    if len(known) > _POSTINGS_KEPT:  # a long-lived server's many questions
-                        known.clear()
-                    known.update((s, found[s]) for s in missing)
-        return {w: found[s] for w, s in zip(words, stems, strict=True) if found[s]}
+            found = {key: known[key] for key in keys if key in known} if known is not None else {}
+        missing = {key: word for word, key in zip(words, keys, strict=True) if key not in found}
+        for key, word in missing.items():
+            found[key] = self._count(word, key[0], up_to)
+        if missing and known is not None:
+            with self._postings_lock:
+                if len(known) > _POSTINGS_KEPT:  # a long-lived server's many questions
+                    known.clear()
+                known.update((key, found[key]) for key in missing)
+        return {w: found[key] for w, key in zip(words, keys, strict=True) if found[key]}
+
+    def _count(self, word: str, stem: str, up_to: int | None) -> int:
+        if up_to is None:  # fts5vocab counts by reading the stem's whole doclist
+            row = self._db.execute(
+                "SELECT doc FROM temp.chunks_vocab WHERE term = ?", (stem,)
+            ).fetchone()
+        else:  # FTS5 stops reading the word's rows at the limit
+            row = self._db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+                (lexical.match_expression([word]), up_to),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def copy_to(self, path: Path) -> None:
         """A consistent copy through SQLite's backup API."""

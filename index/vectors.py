@@ -26,17 +26,26 @@ APPROXIMATE_FROM = 50_000  # vectors; below, exact search costs a few ms
 NPROBE_SHARE = 1 / 4
 
 _searching = threading.local()
+_CORES = faiss.omp_get_max_threads()  # read at import: a thread's own setting would hide it
+_ivf_threads: int | None = None  # None: all of _CORES
 
 
-def _one_thread() -> None:
-    """One question's search runs on the calling thread alone. FAISS's OpenMP team gains
-    nothing on one query (IVF at 100k: 2.0 ms either way) and, spinning after each search,
-    slowed the next query embedding and was slowed by it: a 26-vector search took 3.3 ms next
-    to onnxruntime, 0.05 ms alone. OpenMP's thread count is per calling thread, so builds
-    (k-means, bulk adds) on other threads keep all cores."""
-    if not getattr(_searching, "single", False):
-        faiss.omp_set_num_threads(1)
-        _searching.single = True
+def use_threads(threads: int | None) -> None:
+    """Threads an IVF search may use (see index.embedding.one_thread_per_encode)."""
+    global _ivf_threads
+    _ivf_threads = threads
+
+
+def _threads_for(ivf: bool) -> None:
+    """An exact search runs on the calling thread alone: FAISS's OpenMP team gains nothing on
+    one question over a small index and, spinning after each search, slowed the next query
+    embedding and was slowed by it (26 vectors: 3.3 ms next to onnxruntime, 0.05 ms alone).
+    An IVF search splits its clusters over the cores (parallel_mode 1): at 1M chunks 9.5 ms
+    instead of 17.4. OpenMP's thread count is per calling thread, so it is set per search."""
+    wanted = (_ivf_threads or _CORES) if ivf else 1
+    if getattr(_searching, "threads", None) != wanted:
+        faiss.omp_set_num_threads(wanted)
+        _searching.threads = wanted
 
 
 def ivf_layout(n: int) -> dict[str, Any]:
@@ -48,10 +57,20 @@ def ivf_layout(n: int) -> dict[str, Any]:
     }
 
 
+def _ivf_of(index: Any) -> Any | None:
+    try:
+        return faiss.extract_index_ivf(index)
+    except RuntimeError:  # not an IVF index
+        return None
+
+
 class VectorStore:
     def __init__(self, index: faiss.Index, *, keep: Any = None) -> None:
         self._index: Any = index  # faiss' SWIG wrappers take numpy arrays its stubs don't admit
         self._keep = keep  # a part the index uses but does not own (an IVF's quantizer)
+        self._ivf = _ivf_of(index)
+        if self._ivf is not None:
+            self._ivf.parallel_mode = 1  # one question's clusters split over the threads
 
     @classmethod
     def empty(cls, dimension: int) -> VectorStore:
@@ -77,13 +96,6 @@ class VectorStore:
             return {"index": "flat"}
         return {"index": "ivf", "nlist": int(ivf.nlist), "nprobe": int(ivf.nprobe)}
 
-    @property
-    def _ivf(self) -> Any | None:
-        try:
-            return faiss.extract_index_ivf(self._index)
-        except RuntimeError:  # not an IVF index
-            return None
-
     def __len__(self) -> int:
         return int(self._index.ntotal)
 
@@ -104,6 +116,7 @@ class VectorStore:
         ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
         vectors = self._index.index.reconstruct_n(0, len(self))
         layout = ivf_layout(len(self))
+        _threads_for(ivf=True)  # k-means on every core this thread may use
         quantizer = faiss.IndexFlatIP(self.dimension)
         ivf = faiss.IndexIVFFlat(
             quantizer, self.dimension, layout["nlist"], faiss.METRIC_INNER_PRODUCT
@@ -117,7 +130,7 @@ class VectorStore:
         """(chunk id, cosine similarity) best first."""
         if len(self) == 0 or k <= 0:
             return []
-        _one_thread()
+        _threads_for(self._ivf is not None)
         scores, ids = self._index.search(
             vector.reshape(1, -1).astype(np.float32), min(k, len(self))
         )

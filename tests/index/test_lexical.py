@@ -70,3 +70,23 @@ def test_a_common_word_does_not_outrank_a_rare_one(
     read_only = ChunkStore(tmp_path / "s.sqlite", read_only=True)
     assert read_only.search_bm25("universal recipe", 5)[0][0] == ranked[0][0]
     read_only.close()
+
+
+def test_counts_stop_at_the_budget_and_the_rarest_common_word_is_still_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [f"Deep note {n}." for n in range(40)]
+    texts += [f"Deep learning note {n}." for n in range(15)]
+    texts += [f"Learning note {n}." for n in range(5)]
+    store = _store(tmp_path / "s.sqlite", texts)
+    assert store.postings(["deep", "learning"]) == {"deep": 55, "learning": 20}
+    assert store.postings(["deep", "learning"], up_to=10) == {"deep": 10, "learning": 10}
+    # Both words are past the budget: counted whole, the rarer one ("learning") is searched.
+    monkeypatch.setattr(lexical, "POSTINGS_BUDGET", 10)
+    found = store.chunks_by_id(cid for cid, _ in store.search_bm25("deep learning", 100))
+    assert len(found) == 20 and all("learning" in c.text.lower() for c in found.values())
+    # Past even RANKED_AT_MOST, no word is worth ranking: the dense search answers alone.
+    monkeypatch.setattr(lexical, "RANKED_AT_MOST", 15)
+    assert store.search_bm25("deep learning", 100) == []
+    assert store.search_bm25("deep learning number", 100) == []  # an unseen word finds nothing
+    store.close()
