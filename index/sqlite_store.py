@@ -169,10 +169,10 @@ class ChunkStore:
         words = lexical.words(query)
         if not words:
             return []
-        # Counting a word's rows costs about as much as reading them (30 ms for a word in
-        # 900k chunks), so each is first counted only up to the budget: enough to tell which
-        # words fit. When none does, they are counted further, to search the rarest; when
-        # even that one is past lexical.RANKED_AT_MOST, BM25 sits the question out.
+        # Counting a word's rows costs about as much as reading them (fts5vocab: 2.9 ms for
+        # a word in 90k chunks), so each is first counted only up to the budget: enough to
+        # tell which words fit. When none does, they are counted further, to search the
+        # rarest; when even that one is past lexical.RANKED_AT_MOST, BM25 sits it out.
         budget = lexical.POSTINGS_BUDGET
         counts = self.postings(words, up_to=budget + 1)
         if all(counts.get(w, 0) > budget for w in words):
