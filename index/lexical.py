@@ -6,17 +6,14 @@ for efficiency?" OR-ed whole matches nearly every chunk through "what", "is", "t
 87 ms at 100k chunks, almost all of it ranking rows whose only match is a function word, which
 BM25 gives next to no weight anyway (idf ~ log(N / df)). So the query leaves out function words,
 and when its words still have more postings than `POSTINGS_BUDGET` it drops the most common ones
-(looked up in FTS5's own vocabulary), rarest first kept, at least one: the rare words decide
+(counted by FTS5 itself), rarest first kept, at least one: the rare words decide
 BM25's ranking, the common ones only make it slow. A small index is searched for all of its
 content words, exactly as before.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from typing import Any
 
 # English function words: never worth a posting list. (rag.lexicon uses the same list.)
 STOPWORDS = frozenset(
@@ -36,18 +33,6 @@ POSTINGS_BUDGET = 5_000
 RANKED_AT_MOST = 8 * POSTINGS_BUDGET
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_local = threading.local()
-
-
-def _stemmer() -> Any:
-    # Snowball's Porter stemmer is the algorithm of FTS5's porter tokenizer, so its stems are
-    # the terms in FTS5's vocabulary. A stemmer object keeps its current word: one per thread.
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        import snowballstemmer
-
-        stemmer = _local.stemmer = snowballstemmer.stemmer("porter")
-    return stemmer
 
 
 def words(question: str) -> list[str]:
@@ -57,15 +42,6 @@ def words(question: str) -> list[str]:
         if word not in STOPWORDS:
             seen.setdefault(word, None)
     return list(seen)
-
-
-def stems(words: list[str]) -> list[str]:
-    return [_stem(w) for w in words]
-
-
-@functools.lru_cache(maxsize=65_536)  # Snowball in pure Python: ~60 µs a word
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
 
 
 def within_budget(words: list[str], postings: dict[str, int]) -> list[str]:

@@ -77,18 +77,12 @@ class ChunkStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys = ON")
         # A read-only snapshot never changes, so a word's posting count (which costs about
-        # as much as reading its postings: 3 ms for a word in 90k chunks) is looked up once
-        # per snapshot. A writer's counts change under it: never kept.
+        # as much as reading its postings) is looked up once per snapshot. A writer's counts
+        # change under it: never kept.
         self._postings: dict[tuple[str, int | None], int] | None = {} if read_only else None
         self._postings_lock = threading.Lock()
         if not read_only:
             self._db.executescript(_SCHEMA)
-        # FTS5's vocabulary (term -> rows holding it), for lexical.within_budget. In the
-        # connection's temp schema, so a read-only snapshot can have it too.
-        self._db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab "
-            "USING fts5vocab(main, chunks_fts, row)"
-        )
 
     def close(self) -> None:
         self._db.close()
@@ -169,8 +163,8 @@ class ChunkStore:
         words = lexical.words(query)
         if not words:
             return []
-        # Counting a word's rows costs about as much as reading them (fts5vocab: 2.9 ms for
-        # a word in 90k chunks), so each is first counted only up to the budget: enough to
+        # Counting a word's rows costs about as much as reading them (fts5vocab took 2.9 ms
+        # for a word in 90k chunks), so each is first counted only up to the budget: enough to
         # tell which words fit. When none does, they are counted further, to search the
         # rarest; when even that one is past lexical.RANKED_AT_MOST, BM25 sits it out.
         budget = lexical.POSTINGS_BUDGET
@@ -189,33 +183,26 @@ class ChunkStore:
         return [(rowid, -score) for rowid, score in rows]
 
     def postings(self, words: list[str], up_to: int | None = None) -> dict[str, int]:
-        """How many chunks hold each word (as FTS5 stems it), counted no further than `up_to`
-        when given; words it never saw are left out."""
-        keys = [(stem, up_to) for stem in lexical.stems(words)]
+        """How many chunks hold each word (as FTS5 tokenizes and stems it), counted no
+        further than `up_to` when given; words it never saw are left out."""
+        keys = [(word, up_to) for word in words]
         known = self._postings
         with self._postings_lock:
             found = {key: known[key] for key in keys if key in known} if known is not None else {}
-        missing = {key: word for word, key in zip(words, keys, strict=True) if key not in found}
-        for key, word in missing.items():
-            found[key] = self._count(word, key[0], up_to)
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        for key in missing:
+            # FTS5 matches the word as it indexed it and stops reading its rows at the limit
+            # (a negative LIMIT is none).
+            found[key] = self._db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+                (lexical.match_expression([key[0]]), -1 if up_to is None else up_to),
+            ).fetchone()[0]
         if missing and known is not None:
             with self._postings_lock:
                 if len(known) > _POSTINGS_KEPT:  # a long-lived server's many questions
                     known.clear()
                 known.update((key, found[key]) for key in missing)
-        return {w: found[key] for w, key in zip(words, keys, strict=True) if found[key]}
-
-    def _count(self, word: str, stem: str, up_to: int | None) -> int:
-        if up_to is None:  # fts5vocab counts by reading the stem's whole doclist
-            row = self._db.execute(
-                "SELECT doc FROM temp.chunks_vocab WHERE term = ?", (stem,)
-            ).fetchone()
-        else:  # FTS5 stops reading the word's rows at the limit
-            row = self._db.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                (lexical.match_expression([word]), up_to),
-            ).fetchone()
-        return int(row[0]) if row else 0
+        return {word: found[key] for word, key in zip(words, keys, strict=True) if found[key]}
 
     def copy_to(self, path: Path) -> None:
         """A consistent copy through SQLite's backup API."""
