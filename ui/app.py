@@ -78,6 +78,18 @@ def _all_sources(turns: list[Turn]) -> str:
     return "".join(turn["sources"] for turn in reversed(turns))
 
 
+def _received(files: list[dict[str, Any]] | None, incoming: Path) -> list[tuple[Path, str]]:
+    """(temp path, the user's file name) of each uploaded file record; only files Gradio
+    received into `incoming` (it checks that too, before the handler runs)."""
+    root = incoming.resolve()
+    out = []
+    for record in files or []:
+        path = Path(str(record.get("path", ""))).resolve()
+        if root in path.parents:
+            out.append((path, str(record.get("orig_name") or path.name)))
+    return out
+
+
 def _shortened(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
@@ -142,19 +154,26 @@ def build_app(service: AssistantService) -> gr.Blocks:
             raise gr.Error(str(exc), print_exception=False) from exc
 
     def upload(
-        files: list[str] | None,
+        files: list[dict[str, Any]] | None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 - how Gradio injects it
     ) -> tuple[Any, ...]:
-        if not files:
-            return ("", *listing())
-        progress(0, desc="Indexing…")
-        pairs = [(Path(f), Path(f).name) for f in files]
+        """Index what this batch brought; the uploader is emptied either way, so the next
+        batch sends only its own files (Gradio's uploader sends its whole list each time)."""
+        received = _received(files, service.incoming)
         try:
-            report, refused = service.add(pairs, progress=True)
+            message = _ingest(received, progress) if received else ""
+        except Exception as exc:  # the page gets one sentence; the log keeps the traceback
+            log.exception("an upload failed")
+            message = f"⚠️ The upload could not be indexed ({type(exc).__name__}: {exc})."
         finally:
             # Gradio's copies: what was accepted is now under uploads/, the rest is refused.
-            discard(files, service.incoming)
+            discard([path for path, _ in received], service.incoming)
             sweep(service.incoming, older_than=STALE_UPLOAD_SECONDS)
+        return (message, *listing(), None)
+
+    def _ingest(received: list[tuple[Path, str]], progress: gr.Progress) -> str:
+        progress(0, desc="Indexing…")
+        report, refused = service.add(received, progress=True)
         lines = [f"⚠️ Refused {reason}" for reason in refused]
         if report is not None:
             lines.insert(
@@ -163,7 +182,7 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 f"{report.unchanged} unchanged ({report.chunks_embedded} chunks).",
             )
             lines += [f"⚠️ Skipped {Path(f.path).name}: {f.reason}" for f in report.failed]
-        return ("\n\n".join(lines), *listing())
+        return "\n\n".join(lines)
 
     def listing() -> tuple[Any, ...]:
         """The documents table and the Remove choices as the index has them now (also after a
@@ -272,7 +291,17 @@ def build_app(service: AssistantService) -> gr.Blocks:
             lambda: ([], "", []), None, [chatbot, sources, turns], api_visibility="private"
         )
         chatbot.clear(lambda: ("", []), None, [sources, turns], api_visibility="private")
-        files.upload(upload, files, [status, documents, chosen], api_name="upload")
+        # The progress shows on the status line only: the table and the Remove box stay usable.
+        files.upload(
+            upload,
+            files,
+            [status, documents, chosen, files],
+            api_name="upload",
+            show_progress_on=status,
+            # The raw file records: Gradio's preprocessing would leave an empty temp file
+            # behind per file (gr.File._process_single_file) and lose the original name.
+            preprocess=False,
+        )
         # Removing takes two clicks: Remove… asks about the chosen document, Yes removes that
         # one (choosing another meanwhile closes the question).
         drop.click(

@@ -115,11 +115,17 @@ class AssistantService:
         self, files: Sequence[tuple[Path, str]], *, progress: bool = False
     ) -> tuple[BuildReport | None, list[str]]:
         """Store uploads (temp path, original name) and index them. Returns the build report
-        and the files refused before indexing, with reasons."""
+        and the files refused before indexing, with reasons. A temp file that is gone was
+        ingested by an earlier batch (an uploader sends its whole list again) and is skipped
+        without a word: it is already in the index, or was refused with its reason then."""
         refused, stored = [], []
-        for path, name in files:
+        for path, name in dict.fromkeys(files):
+            if not path.is_file():
+                continue
             try:
                 stored.append(store(path, name, self.uploads))
+            except FileNotFoundError:
+                continue  # removed by the batch that ingested it, just now
             except UploadError as exc:
                 refused.append(str(exc))
         if not stored:

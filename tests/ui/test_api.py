@@ -51,8 +51,9 @@ def test_upload_makes_a_new_document_answerable(
         "invented at the Quillmoor lab in 2024."
     )
     client = Client(url, verbose=False)
-    status, documents, _ = client.predict([handle_file(str(note))], api_name="/upload")
+    status, documents, _, uploader = client.predict([handle_file(str(note))], api_name="/upload")
     assert "1 added" in status and "zorblax notes.md" in documents
+    assert uploader is None  # emptied, so the next batch sends only its own files
     answer = client.predict("How does the zorblax protocol compress gradients?", api_name="/ask")
     assert answer["mode"] == "extractive"
     assert any(
@@ -81,9 +82,9 @@ def test_bad_uploads_are_refused_with_a_message(
     outside = Path(tempfile.gettempdir()) / "gradio"  # where Gradio would put them by default
     seen_outside = set(outside.rglob("*"))
     client = Client(url, verbose=False)
-    status, _, _ = client.predict([handle_file(str(script))], api_name="/upload")
+    status, *_ = client.predict([handle_file(str(script))], api_name="/upload")
     assert "Refused evil.sh: only .htm, .html, .markdown, .md, .pdf, .text, .txt" in status
-    status, _, _ = client.predict([handle_file(str(broken))], api_name="/upload")
+    status, *_ = client.predict([handle_file(str(broken))], api_name="/upload")
     assert "Skipped broken.pdf: corrupt PDF" in status
     assert service.documents() == before  # nothing else lost
     # Refused and skipped files are deleted: neither Gradio's copy nor a stored one is left.

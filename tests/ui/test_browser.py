@@ -3,6 +3,7 @@ downloaded here, so `playwright install` is not used; a missing Chromium fails t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,3 +151,64 @@ def test_an_oversized_upload_is_refused_before_it_is_sent(
     expect(toast).to_have_count(1, timeout=10_000)  # one message
     assert not list(service.incoming.rglob("big*"))  # never transferred
     assert not (service.uploads / "big.txt").exists()
+
+
+def _fact_file(folder: Path, name: str, word: str) -> Path:
+    """A small document whose one fact is about a made-up `word`, so an answer can only
+    come from it."""
+    path = folder / name
+    fact = f"The {word} protocol compresses gradients to {len(word)} bits at the {word} lab."
+    if path.suffix == ".pdf":
+        from ..index.pdfs import make_pdf
+
+        path.write_bytes(make_pdf([fact]))
+    elif path.suffix == ".html":
+        path.write_text(f"<html><body><h1>{word}</h1><p>{fact}</p></body></html>")
+    else:
+        path.write_text(f"# {word.title()}\n\n{fact}\n")
+    return path
+
+
+def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
+    live_app: tuple[str, AssistantService], page: Page, tmp_path: Path
+) -> None:
+    """The uploader sends its whole list again with each batch; files of earlier batches are
+    gone by then. Every accepted file of every batch must end up listed and answerable."""
+    from playwright.sync_api import expect
+
+    url, service = live_app
+    words = ["plimsoll", "quarrowin", "vexadrine", "mordecant", "tibbolin", "sarquette",
+             "fendralux", "gorvanti", "hespermold"]  # fmt: skip
+    names = ["a.md", "b.txt", "c.pdf", "d.md", "e.html", "f.txt", "g.md", "h.txt", "i.md"]
+    accepted = [_fact_file(tmp_path, n, w) for n, w in zip(names, words, strict=True)]
+    refused = tmp_path / "report.docx"
+    refused.write_bytes(b"PK\x03\x04 not really a Word file")
+    batches = [accepted[0:2], [refused, accepted[2]], accepted[3:5], accepted[5:7], accepted[7:9]]
+    docs, status = page.locator("#documents"), page.locator("#upload-status")
+    listed = page.locator("#files .file-preview-holder, #files table tr, #files .file")
+    page.goto(url)
+    expect(docs).to_contain_text("001_a4dc316d66749b4e.txt")
+    shots = Path(os.environ.get("RAG_SCREENSHOTS", tmp_path))
+    for number, batch in enumerate(batches, start=1):
+        page.locator("#files input[type=file]").set_input_files([str(p) for p in batch])
+        for path in batch:
+            if path != refused:
+                expect(docs).to_contain_text(path.name, timeout=60_000)
+        if refused in batch:
+            expect(status).to_contain_text("Refused report.docx", timeout=60_000)
+        else:
+            expect(status).to_contain_text("Indexed:", timeout=60_000)
+        expect(status).not_to_contain_text("Errno")
+        expect(page.locator("#files")).not_to_contain_text(batch[-1].name)  # the list cleared
+        expect(listed).to_have_count(0)
+        expect(page.locator(".error, .toast-body.error")).to_have_count(0)
+        page.screenshot(path=str(shots / f"upload-batch-{number}.png"))
+        if number == 3:
+            page.reload()
+            expect(docs).to_contain_text(batch[-1].name)
+    for path, word in zip(accepted, words, strict=True):
+        answer = service.ask(f"How many bits does the {word} protocol compress gradients to?")
+        assert answer.citations and answer.citations[0].source == path.name, word
+        assert str(len(word)) in answer.text
+    assert not (service.uploads / refused.name).exists()
+    assert not [p for p in service.incoming.rglob("*") if p.is_file()]  # nothing left behind

@@ -73,3 +73,19 @@ def test_a_published_snapshot_that_cannot_be_read_leaves_the_app_serving(
             assert service.ask(QUESTION).citations  # still the snapshot it had
     warnings = [r for r in caplog.records if "newly published one fails" in r.getMessage()]
     assert len(warnings) == 1  # said once, not retried on every request
+
+
+def test_an_upload_sent_again_after_its_temp_file_went_is_skipped_quietly(
+    tmp_path: Path, service: AssistantService
+) -> None:
+    """Gradio's uploader sends its earlier files again with a new batch; their temp copies
+    were removed after the first ingest. The new file must still be indexed."""
+    first, second = tmp_path / "first.md", tmp_path / "second.txt"
+    first.write_text("# Plimsoll\n\nThe plimsoll protocol compresses gradients to 8 bits.\n")
+    second.write_text("The quarrowin protocol compresses gradients to 9 bits.\n")
+    report, refused = service.add([(first, "first.md"), (first, "first.md")])
+    assert report is not None and report.added == 1 and not refused
+    first.unlink()  # what the app does with Gradio's copy once it is ingested
+    report, refused = service.add([(first, "first.md"), (second, "second.txt")])
+    assert report is not None and (report.added, report.failed, refused) == (1, (), [])
+    assert {"first.md", "second.txt"} <= {source for source, _, _ in service.documents()}
