@@ -30,7 +30,7 @@ from index import vectors as vector_module
 from index.embedding import load_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
 from index.vectors import VectorStore, ivf_layout
-from rag.sentences import split_sentences
+from rag.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.calibrate_abstention [--dataset eval/datasets/qa.jsonl]
 
-Builds a throwaway index of corpus/, prints each question's evidence score (rag/abstention.py),
+Builds a throwaway index of corpus/, prints each question's evidence score (rag/question/gate.py),
 the highest unanswerable and lowest answerable scores, and the midpoint threshold. Near-miss
-questions are left out: they are on topic, and declined for what they ask (rag/asks.py).
+questions are left out: they are on topic, and declined for what they ask (rag/question/asks.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import index
 from rag import Assistant
-from rag.abstention import EvidenceGate
+from rag.question import EvidenceGate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=ROOT / "eval/datasets/qa.jsonl")
     args = parser.parse_args()
     # Near misses are on the documents' topic by design: the evidence gate is not what
-    # declines them (rag/asks.py is), so they are left out of its calibration.
+    # declines them (rag/question/asks.py is), so they are left out of its calibration.
     rows = [json.loads(line) for line in args.dataset.open()]
     rows = [r for r in rows if r.get("kind") != "near_miss"]
     with tempfile.TemporaryDirectory() as tmp:

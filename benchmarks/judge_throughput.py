@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eval.datasets import DEFAULT_JUDGE, load_judge
 from eval.fit_judge import DATASETS, SHARED_DATA
-from rag.judge import Judge, LearnedJudge, OverlapJudge
+from rag.verification import Judge, LearnedJudge, OverlapJudge
 
 REPEATS = 3
 

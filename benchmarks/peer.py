@@ -155,7 +155,7 @@ def _query_figures(
 def _langchain_embeddings() -> Any:
     from langchain_community.embeddings import HuggingFaceEmbeddings
 
-    from index.embedding import resolve_model
+    from index.model_files import resolve_model
     from index.settings import DEFAULT_EMBEDDING_MODEL
 
     embeddings = HuggingFaceEmbeddings(
@@ -219,7 +219,7 @@ def query_langchain(work: Path, scale: int) -> dict[str, Any]:
 def raw_encode(work: Path) -> dict[str, Any]:
     from sentence_transformers import SentenceTransformer
 
-    from index.embedding import resolve_model
+    from index.model_files import resolve_model
     from index.settings import DEFAULT_EMBEDDING_MODEL
 
     model = SentenceTransformer(str(resolve_model(DEFAULT_EMBEDDING_MODEL)))

@@ -26,7 +26,7 @@ from index.records import Document
 from index.snapshot import MANIFEST, STORE, VECTORS, new_snapshot, publish
 from index.sqlite_store import ChunkStore
 from index.vectors import VectorStore
-from rag.sentences import split_sentences
+from rag.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 10_000  # chunks made at a time: a million chunks' texts never sit in memory at once

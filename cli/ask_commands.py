@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
+from cli.options import add_answer_options, add_index_dir, answer_settings
 from rag import Answer, Assistant, QuestionError
-from rag.options import add_answer_options, add_index_dir, answer_settings
 
 
 def register(commands: Any) -> None:

@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 import index
+from cli.options import add_index_dir
 from index.builder import DEFAULT_WAIT_SECONDS
-from rag.options import add_index_dir
 
 
 def register(commands: Any) -> None:

@@ -10,13 +10,11 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-import eval.commands
-import ui.commands
 from eval import DatasetError
 from index import IndexStageError
 from rag import RagError
 
-from . import ask_commands, index_commands, models_commands
+from . import ask_commands, eval_commands, index_commands, models_commands, serve_commands
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -30,8 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     index_commands.register(commands)
     ask_commands.register(commands)
     models_commands.register(commands)
-    eval.commands.register_commands(commands)
-    ui.commands.register_commands(commands)
+    eval_commands.register(commands)
+    serve_commands.register(commands)
     return parser
 
 

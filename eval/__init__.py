@@ -7,18 +7,27 @@ abstention of the real assistant on a QA dataset, scored by a judge whose own tr
     report.metrics["faithfulness"]
 """
 
-from rag.judge import Judge
+from rag.verification import Judge
 
-from .datasets import DatasetError
+from .datasets import DEFAULT_JUDGE, DEFAULT_QA, DatasetError, load_judge
 from .judge_validation import JudgeValidation, validate_judge
-from .report import write_report
+from .judges import JUDGES, make_judge
+from .report import conversation_table, gate_table, question_table, write_report
 from .runner import EvalReport, run_eval
 
 __all__ = [
+    "DEFAULT_JUDGE",
+    "DEFAULT_QA",
+    "JUDGES",
     "DatasetError",
     "EvalReport",
     "Judge",
     "JudgeValidation",
+    "conversation_table",
+    "gate_table",
+    "load_judge",
+    "make_judge",
+    "question_table",
     "run_eval",
     "validate_judge",
     "write_report",

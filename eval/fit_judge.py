@@ -3,13 +3,14 @@
     .venv/bin/python -m eval.fit_judge [--data ../shared/data] [--folds 5] [--out FILE]
 
 Reads HaluEval-QA and RAGTruth-QA (the dev splits in ../shared/data, never copied into the
-project) and eval/datasets/judge.jsonl, computes the judge's signals (rag/judge_features.py)
-for every labeled answer, and fits a logistic regression on them (scikit-learn; each dataset
-weighs the same). It prints, per dataset, the AUROC on folds the fit did not see with a
-bootstrap 95 % interval, F1 and balanced accuracy at a threshold chosen on the training folds
-only, and the two baselines (token overlap, MiniLM cosine) in the same run. Then it fits on
-everything and writes the weights with the threshold to rag/judge_weights.json. Deterministic:
-fixed folds, seeded bootstrap, a deterministic solver.
+project) and eval/datasets/judge.jsonl, computes the judge's signals
+(rag/verification/features.py) for every labeled answer, and fits a logistic regression on
+them (scikit-learn; each dataset weighs the same). It prints, per dataset, the AUROC on
+folds the fit did not see with a bootstrap 95 % interval, F1 and balanced accuracy at a
+threshold chosen on the training folds only, and the two baselines (token overlap, MiniLM
+cosine) in the same run. Then it fits on everything and writes the weights with the
+threshold to rag/verification/judge_weights.json. Deterministic: fixed folds, seeded
+bootstrap, a deterministic solver.
 """
 
 from __future__ import annotations
@@ -29,8 +30,15 @@ from sklearn.preprocessing import StandardScaler
 
 from index.embedding import Embedder, load_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from rag.judge import WEIGHTS_FILE, Featurizer, OverlapJudge, context_text, split_claims
-from rag.judge_features import FEATURES, answer_features
+from rag.verification import (
+    FEATURES,
+    WEIGHTS_FILE,
+    Featurizer,
+    OverlapJudge,
+    answer_features,
+    context_text,
+    split_claims,
+)
 
 from .datasets import DEFAULT_JUDGE, JudgeRow, load_judge
 
@@ -190,7 +198,7 @@ def write_weights(tables: Sequence[Table], out: Path) -> None:
     scores = [model.predict_proba(scaler.transform(t.x))[:, 1] for t in tables]
     threshold = best_threshold(scores, [t.y for t in tables])
     data = {
-        "about": "Logistic regression over rag/judge_features.py FEATURES, fitted by "
+        "about": "Logistic regression over rag/verification/features.py FEATURES, fitted by "
         "python -m eval.fit_judge. P(unsupported) = sigmoid(sum(coef * (x - mean) / scale) "
         "+ intercept); unsupported when P >= threshold.",
         "fitted_on": {

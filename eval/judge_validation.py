@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.judge import Judge, OverlapJudge
+from rag.verification import Judge, OverlapJudge
 
 from . import metrics
 from .datasets import JudgeRow

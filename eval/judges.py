@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelMissingError
-from rag.generation import Generator, Prompt
-from rag.judge import (
+from rag.models import Prompt, TextModel, find
+from rag.settings import Settings
+from rag.verification import (
     ClaimVerdict,
     Judge,
     Judgment,
@@ -28,8 +29,6 @@ from rag.judge import (
     context_text,
     split_claims,
 )
-from rag.models import find
-from rag.settings import Settings
 
 JUDGES = ("learned", "overlap", "nli", "llm")
 
@@ -91,7 +90,7 @@ class LLMJudge(_ClaimByClaim):
         "Is the statement fully supported by the context? Answer with one word: Yes or No."
     )
 
-    def __init__(self, generator: Generator) -> None:
+    def __init__(self, generator: TextModel) -> None:
         self._generator = generator
 
     def unsupported(self, context: str, claim: str) -> float:
@@ -107,7 +106,7 @@ class LLMJudge(_ClaimByClaim):
 
 
 def make_judge(
-    name: str, settings: Settings | None = None, *, generator: Generator | None = None
+    name: str, settings: Settings | None = None, *, generator: TextModel | None = None
 ) -> Judge:
     """A judge by name, from settings and installed models only: no index is opened."""
     settings = settings or Settings()

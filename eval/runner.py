@@ -11,11 +11,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from rag import Answer, Assistant, Settings, lexicon
-from rag.citations import MARKER, claims
-from rag.judge import Judge
+from rag import Answer, Assistant, Settings
+from rag.answer import MARKER, claims
 from rag.records import Generated, Hit
 from rag.settings import AskMode, GenerationSettings, RetrievalSettings
+from rag.text import lexicon
+from rag.verification import Judge
 
 from . import metrics
 from .datasets import (

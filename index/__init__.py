@@ -17,12 +17,15 @@ from .errors import (
     LoadError,
     ModelNotFoundError,
 )
+from .loaders import SUPPORTED
 from .reader import Index
 from .reader import open_index as open
 from .records import BuildReport, Chunk, Document, FailedFile, Page
 from .settings import IndexSettings, default_index_dir
+from .snapshot import current_snapshot
 
 __all__ = [
+    "SUPPORTED",
     "BuildReport",
     "Chunk",
     "Document",
@@ -38,6 +41,7 @@ __all__ = [
     "ModelNotFoundError",
     "Page",
     "build",
+    "current_snapshot",
     "default_index_dir",
     "open",
     "rag_home",

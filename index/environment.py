@@ -1,4 +1,5 @@
-"""Every environment variable the project reads, read here and nowhere else.
+"""Every environment variable the library reads, read here and nowhere else (the command
+line reads the web app's own, RAG_UI_PASSWORD, in cli/environment.py).
 
 Read at each call, not at import: tests and long-lived processes may change them.
 """
@@ -10,9 +11,7 @@ from pathlib import Path
 
 RAG_HOME = "RAG_HOME"  # where the assistant keeps its data (like llm's LLM_USER_PATH)
 RAG_MODELS_FILE = "RAG_MODELS_FILE"  # another models.txt
-RAG_UI_PASSWORD = "RAG_UI_PASSWORD"  # the web app's password (user "rag")
 HF_HUB_OFFLINE = "HF_HUB_OFFLINE"  # huggingface_hub's own switch: never touch the network
-GRADIO_TEMP_DIR = "GRADIO_TEMP_DIR"  # where Gradio writes uploads (default /tmp/gradio)
 XDG_CACHE_HOME = "XDG_CACHE_HOME"  # derived files that can be made again (default ~/.cache)
 
 
@@ -34,16 +33,5 @@ def models_file_override() -> Path | None:
     return Path(env) if env else None
 
 
-def ui_password() -> str | None:
-    return os.environ.get(RAG_UI_PASSWORD) or None
-
-
 def hub_offline() -> bool:
     return os.environ.get(HF_HUB_OFFLINE, "").lower() in {"1", "true", "yes", "on"}
-
-
-def use_gradio_temp_dir(folder: Path) -> None:
-    """Make Gradio receive uploads into `folder`: it reads the variable when an app and its
-    components are created, so set it before building one."""
-    folder.mkdir(parents=True, exist_ok=True)
-    os.environ[GRADIO_TEMP_DIR] = str(folder.resolve())

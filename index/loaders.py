@@ -139,6 +139,7 @@ LOADERS: dict[str, Callable[[bytes], LoadedText]] = {
     ".htm": load_html,
     ".pdf": load_pdf,
 }
+SUPPORTED = tuple(sorted(LOADERS))  # the file types a build reads, e.g. for an upload form
 
 
 def require_supported(path: Path) -> Callable[[bytes], LoadedText]:

@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from .embedding import count_tokens
 from .environment import cache_home
+from .torch_embedding import count_tokens
 
 log = logging.getLogger(__name__)
 

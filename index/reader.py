@@ -9,9 +9,10 @@ from types import TracebackType
 
 import numpy as np
 
-from .embedding import Embedder, canonical_name, load_embedder
+from .embedding import Embedder, load_embedder
 from .errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from .manifest import Manifest
+from .model_files import canonical_name
 from .records import Chunk, Document
 from .settings import IndexSettings, default_index_dir
 from .snapshot import MANIFEST, STORE, VECTORS, current_snapshot

@@ -18,22 +18,21 @@ from pathlib import Path
 import index
 from index import Index
 
-from .abstention import EvidenceGate
-from .answerer import Answerer, AnswerMode, Draft
-from .asks import KIND_NAMES, asks
+from .answer.answerer import Answerer, AnswerMode, Draft
+from .answer.extractive import ExtractiveAnswerer
+from .answer.llm import LLMAnswerer
 from .errors import ModelMissingError, QuestionError
-from .extractive import ExtractiveAnswerer
-from .followup import FollowupRewriter, Message
-from .generation import Generator as TextGenerator
-from .generation import LlamaGenerator
-from .judge import LearnedJudge
-from .llm import LLMAnswerer
-from .models import find, find_llm, llm_missing_message
+from .models import LlamaModel, TextModel
+from .models.catalogue import find, find_llm, llm_missing_message
+from .question.asks import KIND_NAMES, asks
+from .question.followup import FollowupRewriter, Message
+from .question.gate import EvidenceGate
 from .records import Answer, Generated, Hit, Mode
 from .response import Response
-from .retrieval import Reranker, Retriever
+from .retrieval.retriever import Reranker, Retriever
 from .settings import AskMode, Settings
-from .verify import NO_CLAIMS, Verdict, passes, verify
+from .verification.judge import LearnedJudge
+from .verification.verify import NO_CLAIMS, Verdict, passes, verify
 
 ABSTAIN_NO_EVIDENCE = (
     "I can't answer that from your documents: nothing in them is relevant enough to the question."
@@ -49,7 +48,7 @@ class Assistant:
         self,
         idx: Index,
         settings: Settings | None = None,
-        generator: TextGenerator | None = None,
+        generator: TextModel | None = None,
         retriever: Retriever | None = None,
     ) -> None:
         self.index = idx
@@ -75,7 +74,7 @@ class Assistant:
         index_dir: str | Path | None = None,
         settings: Settings | None = None,
         *,
-        generator: TextGenerator | None = None,
+        generator: TextModel | None = None,
     ) -> Assistant:
         """Open the index (built with `rag index build`) and find the LLM, if there is one.
 
@@ -88,7 +87,7 @@ class Assistant:
         if generator is None and gen.mode != "extractive":
             path = find_llm(gen.model_path)
             if path is not None:
-                generator = LlamaGenerator(
+                generator = LlamaModel(
                     path, n_ctx=gen.n_ctx, n_threads=gen.n_threads, seed=gen.seed
                 )
             elif gen.mode == "llm":
@@ -113,7 +112,7 @@ class Assistant:
         self.index.embedder.encode(["warm up"])
         self._retriever.warm_up()
         self._extractive.warm_up(self.index.chunks())
-        if isinstance(self.generator, LlamaGenerator):
+        if isinstance(self.generator, LlamaModel):
             self.generator.load()
 
     @property
@@ -294,6 +293,6 @@ def _reranker(settings: Settings) -> Reranker | None:
     path = find("reranker")
     if path is None:
         return None
-    from .rerank import CrossEncoderReranker
+    from .models.rerank import CrossEncoderReranker
 
     return CrossEncoderReranker(path)

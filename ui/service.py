@@ -9,8 +9,7 @@ from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import index
-from index import BuildReport, Document, IndexStageError
-from index.snapshot import current_snapshot
+from index import BuildReport, Document, IndexStageError, current_snapshot
 from rag import Answer, Assistant, Response, Settings
 from rag.settings import AskMode
 

@@ -10,9 +10,9 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-from index.loaders import LOADERS
+from index import SUPPORTED
 
-ALLOWED = tuple(sorted(LOADERS))
+ALLOWED = SUPPORTED
 MAX_BYTES = 20 * 1024 * 1024
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from eval import fit_judge
 from eval.judges import make_judge
-from rag.judge import JudgeWeights
-from rag.judge_features import FEATURES
+from rag.verification.features import FEATURES
+from rag.verification.judge import JudgeWeights
 
 
 @pytest.fixture(scope="module")

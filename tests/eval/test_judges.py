@@ -12,8 +12,8 @@ from eval.judge_validation import validate_judge
 from eval.judges import LLMJudge, NLIJudge, make_judge
 from index.embedding import SentenceTransformerEmbedder
 from rag.errors import ModelMissingError
-from rag.generation import LlamaGenerator
-from rag.judge import LearnedJudge, OverlapJudge
+from rag.models.llama import LlamaModel
+from rag.verification.judge import LearnedJudge, OverlapJudge
 
 PASSAGE = (
     "Key inflection points cited: AlexNet (2012) for vision, then attention and "
@@ -109,7 +109,7 @@ def test_nli_judge_without_weights_says_how_to_get_them(
 
 
 def test_llm_judge_runs_through_llama_cpp(tiny_gguf: Path) -> None:
-    judge = LLMJudge(LlamaGenerator(tiny_gguf, n_ctx=2048))
+    judge = LLMJudge(LlamaModel(tiny_gguf, n_ctx=2048))
     score = judge.judge(["Trees win on tabular data."], "Trees win on tabular data.").score
     assert score in (0.0, 0.5, 1.0)
 

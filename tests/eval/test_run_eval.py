@@ -18,7 +18,7 @@ from eval.datasets import DEFAULT_QA, load_qa
 from eval.report import gate_table, render_html
 from eval.runner import _correctness
 from rag import Answer, Assistant, Settings
-from rag.generation import Prompt
+from rag.models.llama import Prompt
 from rag.settings import GenerationSettings
 
 RAG = [sys.executable, "-m", "cli.main"]

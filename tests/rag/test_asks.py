@@ -1,10 +1,10 @@
-"""What a question asks for, and whether a sentence gives it (rag/asks.py)."""
+"""What a question asks for, and whether a sentence gives it (rag/question/asks.py)."""
 
 import json
 
 import pytest
 
-from rag.asks import asks
+from rag.question.asks import asks
 
 from ..conftest import ROOT
 

@@ -1,6 +1,6 @@
 """The marker contract on crafted model outputs: valid, out of range, malformed, duplicated."""
 
-from rag.citations import Claim, claims, drop_invalid, normalize_markers
+from rag.answer.citations import Claim, claims, drop_invalid, normalize_markers
 
 
 def test_valid_markers_attach_to_their_sentences() -> None:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rag import Assistant
-from rag.sentences import sentence_spans
+from rag.text.sentences import sentence_spans
 
 from ..conftest import CORPUS, ROOT
 

@@ -1,7 +1,7 @@
 import pytest
 
 from rag import Assistant
-from rag.followup import FollowupRewriter, is_fragment, pointers
+from rag.question.followup import FollowupRewriter, is_fragment, pointers
 
 rewriter = FollowupRewriter()
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import index
 from index.embedding import SentenceTransformerEmbedder
 from rag import Assistant, Settings
-from rag.prompt import answer_prompt
+from rag.answer.prompt import answer_prompt
 from rag.settings import GenerationSettings
 
 from ..conftest import CORPUS

@@ -1,7 +1,7 @@
 """The one lexicon: what counts as a word, a number, a negation, and how much of a text
 another one covers."""
 
-from rag import lexicon
+from rag.text import lexicon
 
 
 def test_coverage_is_the_share_of_wanted_words_found() -> None:

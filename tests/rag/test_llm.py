@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, Assistant, Settings
-from rag.answerer import Draft
+from rag.answer.answerer import Draft
+from rag.answer.prompt import DECLINE
 from rag.assistant import ABSTAIN_DECLINED
-from rag.generation import LlamaGenerator, Prompt
-from rag.prompt import DECLINE
+from rag.models.llama import LlamaModel, Prompt
 from rag.settings import GenerationSettings, RetrievalSettings, VerificationSettings
 
 from ..tiny_gguf import CHATML
@@ -29,18 +29,18 @@ QUESTION = "Why do tree-based methods still beat neural networks on tabular data
 
 
 @pytest.fixture(scope="module")
-def generator(tiny_gguf: Path) -> LlamaGenerator:
-    return LlamaGenerator(tiny_gguf, n_ctx=2048)
+def generator(tiny_gguf: Path) -> LlamaModel:
+    return LlamaModel(tiny_gguf, n_ctx=2048)
 
 
-def test_loads_with_the_chat_template_from_its_metadata(generator: LlamaGenerator) -> None:
+def test_loads_with_the_chat_template_from_its_metadata(generator: LlamaModel) -> None:
     assert generator.chat_template == CHATML
     assert generator.llm.chat_format == "chat_template.default"
     assert generator.n_ctx == 2048
     assert generator.count_tokens("hello") >= 5  # byte-level: one token per byte, plus BOS
 
 
-def test_streams_deltas_and_stops_at_max_tokens(generator: LlamaGenerator) -> None:
+def test_streams_deltas_and_stops_at_max_tokens(generator: LlamaModel) -> None:
     prompt = Prompt("Be brief.", "Say something.")
     deltas = list(generator.stream(prompt, max_tokens=12, temperature=0.0))
     assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)
@@ -92,7 +92,7 @@ def _budgeted(corpus_index: Path, tiny_gguf: Path, n_ctx: int) -> Assistant:
 
 def test_passages_are_trimmed_to_the_context_window(corpus_index: Path, tiny_gguf: Path) -> None:
     # Byte-level tokens: 2,048 hold the instructions, the example and a few hundred characters.
-    from rag.llm import LLMAnswerer
+    from rag.answer.llm import LLMAnswerer
 
     assistant = _budgeted(corpus_index, tiny_gguf, 2048)
     assert assistant.generator is not None

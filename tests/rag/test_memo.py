@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag.memo import Memo
+from rag.text.memo import Memo
 
 
 def test_threads_missing_the_same_key_share_one_computation() -> None:

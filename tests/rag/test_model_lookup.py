@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding import downloaded_model_dir, resolve_model
-from rag.models import local_path, models_dir, read_models
+from index.model_files import downloaded_model_dir, models_dir, resolve_model
+from rag.models.catalogue import local_path, read_models
 
 
 def test_a_downloaded_embedder_is_found_where_the_download_puts_it(

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
 from index import Chunk
-from rag.prompt import answer_prompt, fit
+from rag.answer.prompt import answer_prompt, fit
 from rag.records import Hit
 
 TEXT = "First sentence here. Second one follows. Third is last."

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import DEFAULT_QA
+from index.model_files import models_dir, sha256_of
 from rag import Assistant, Settings
-from rag.generation import LlamaGenerator, Prompt
-from rag.models import models_dir, sha256_of, spec_for
-from rag.prompt import answer_prompt
+from rag.answer.prompt import answer_prompt
+from rag.models.catalogue import spec_for
+from rag.models.llama import LlamaModel, Prompt
 from rag.settings import GenerationSettings
 
 QUESTIONS = (
@@ -27,8 +28,8 @@ QUESTIONS = (
 
 
 @pytest.fixture(scope="module")
-def generator(gemma: Path) -> LlamaGenerator:
-    return LlamaGenerator(gemma, n_ctx=4096)
+def generator(gemma: Path) -> LlamaModel:
+    return LlamaModel(gemma, n_ctx=4096)
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -53,7 +54,7 @@ def test_found_offline_from_its_package_and_checked(gemma_home: Path, gemma: Pat
 
 def test_a_missing_role_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rag import ModelMissingError
-    from rag.models import find_llm
+    from rag.models.catalogue import find_llm
 
     monkeypatch.setenv("RAG_HOME", str(tmp_path))
     assert find_llm("tiny") == models_dir() / "gemma-3-270m-q4_k_m.gguf"  # assembled here
@@ -63,7 +64,7 @@ def test_a_missing_role_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.M
         find_llm("nowhere.gguf")
 
 
-def test_its_tokenizer_and_metadata(generator: LlamaGenerator) -> None:
+def test_its_tokenizer_and_metadata(generator: LlamaModel) -> None:
     assert generator.chat_template is None  # a base model: completion prompts
     tokens = generator.llm.tokenize(b"Deep learning [1].", add_bos=True, special=True)
     assert tokens[0] == generator.llm.token_bos()
@@ -71,7 +72,7 @@ def test_its_tokenizer_and_metadata(generator: LlamaGenerator) -> None:
     assert generator.llm.detokenize(tokens[1:]).decode() == "Deep learning [1]."
 
 
-def test_a_completion_stops_at_its_stop_sequence(generator: LlamaGenerator) -> None:
+def test_a_completion_stops_at_its_stop_sequence(generator: LlamaModel) -> None:
     counting = Prompt("Count in words, one number per line.", "one\ntwo\nthree", cue="four\n")
     free = "".join(generator.stream(counting, max_tokens=24, temperature=0.0))
     assert "six" in free  # the model goes on counting past five...
@@ -82,7 +83,7 @@ def test_a_completion_stops_at_its_stop_sequence(generator: LlamaGenerator) -> N
 
 
 def test_without_a_template_it_answers_the_question_not_the_markup(
-    generator: LlamaGenerator, assistant: Assistant
+    generator: LlamaModel, assistant: Assistant
 ) -> None:
     """Given chat messages, llama-cpp-python would use a format this model never saw, and it
     echoed the passages' markup back. The completion prompt gets an answer in prose."""

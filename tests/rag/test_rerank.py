@@ -8,8 +8,8 @@ import pytest
 
 import index
 from index.embedding import SentenceTransformerEmbedder
-from rag.rerank import CrossEncoderReranker
-from rag.retrieval import Retriever
+from rag.models.rerank import CrossEncoderReranker
+from rag.retrieval.retriever import Retriever
 from rag.settings import RetrievalSettings
 
 

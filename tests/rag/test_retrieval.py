@@ -5,7 +5,7 @@ import pytest
 
 from index import Chunk, Document
 from rag import Assistant, Hit
-from rag.retrieval import reciprocal_rank_fusion
+from rag.retrieval.retriever import reciprocal_rank_fusion
 
 
 def test_rrf_by_hand() -> None:
@@ -34,7 +34,7 @@ def test_hits_carry_scores_exact_text_and_no_overlaps(assistant: Assistant) -> N
 
 def test_overlapping_chunks_are_merged_into_one_passage(corpus_index: Path) -> None:
     import index
-    from rag.retrieval import Retriever
+    from rag.retrieval.retriever import Retriever
     from rag.settings import RetrievalSettings
 
     idx = index.open(corpus_index)
@@ -56,7 +56,7 @@ def _hit(document: Document, start: int, end: int, score: float) -> Hit:
 
 
 def test_merging_overlapping_passages_keeps_exact_text_and_the_best_scores() -> None:
-    from rag.retrieval import _absorb, _merged
+    from rag.retrieval.retriever import _absorb, _merged
 
     doc = Document(
         id="d",

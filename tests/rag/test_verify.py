@@ -2,9 +2,9 @@
 best-supporting sentence of the passage; unsupported claims are listed."""
 
 from rag import Assistant
-from rag.citations import Claim
-from rag.sentences import sentence_spans
-from rag.verify import verify
+from rag.answer.citations import Claim
+from rag.text.sentences import sentence_spans
+from rag.verification.verify import verify
 
 QUESTION = "Why do tree-based methods still beat neural networks on tabular data?"
 

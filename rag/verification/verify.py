@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .citations import Claim
+from ..answer.citations import Claim
+from ..records import Citation, Hit, SentenceCheck
 from .judge import LearnedJudge
-from .records import Citation, Hit, SentenceCheck
 
 
 @dataclass(frozen=True, slots=True)

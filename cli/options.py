@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import LLM_ROLES
-from .settings import ASK_MODES, GenerationSettings, RetrievalSettings, Settings
+from rag.models import LLM_ROLES
+from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings, Settings
 
 
 def add_index_dir(parser: argparse.ArgumentParser, dest: str = "index_dir") -> None:

@@ -1,7 +1,7 @@
 """Local generation with llama.cpp (llama-cpp-python) from a GGUF file.
 
 A request is a `Prompt`; how it is put to the model is decided in one place,
-`LlamaGenerator.stream`: a model whose GGUF carries a chat template gets chat messages, a base
+`LlamaModel.stream`: a model whose GGUF carries a chat template gets chat messages, a base
 model without one gets the same request as a completion text that ends in a cue ("Answer:")
 and stops at the stop sequences. (Given messages, llama-cpp-python would fall back to a chat
 format the base model never saw, and it then repeats the prompt's markup.)
@@ -14,51 +14,15 @@ import functools
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
+
+from .text_model import Prompt
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Prompt:
-    """One request to a language model, in a form either kind of model can take."""
-
-    instructions: str  # the system message; the opening paragraph of a completion prompt
-    request: str  # the user's turn: passages, question...
-    example: tuple[str, str] | None = None  # one worked (request, reply) shown first
-    cue: str = "Answer:"  # what a completion prompt ends with; the reply follows it
-    stop: tuple[str, ...] = ()  # where a completion ends (a chat model has its own end token)
-
-    def messages(self) -> list[dict[str, str]]:
-        out = [{"role": "system", "content": self.instructions}]
-        if self.example is not None:
-            out += [
-                {"role": "user", "content": self.example[0]},
-                {"role": "assistant", "content": self.example[1]},
-            ]
-        return [*out, {"role": "user", "content": self.request}]
-
-    def completion(self) -> str:
-        shown = f"{self.example[0]}\n{self.cue} {self.example[1]}\n\n" if self.example else ""
-        return f"{self.instructions}\n\n{shown}{self.request}\n{self.cue}"
-
-
-class Generator(Protocol):
-    name: str
-
-    @property
-    def n_ctx(self) -> int: ...
-
-    def count_tokens(self, text: str) -> int: ...
-
-    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
-        """Text deltas of the model's reply to `prompt`."""
-        ...
-
-
-class LlamaGenerator:
+class LlamaModel:
     """A GGUF model run by llama.cpp.
 
     One llama.cpp context is not safe to share between threads: calls are serialised.

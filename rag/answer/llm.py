@@ -9,13 +9,13 @@ import re
 import time
 from collections.abc import Generator, Sequence
 
+from ..errors import RagError
+from ..models import TextModel
+from ..records import Hit
+from ..settings import GenerationSettings
 from . import prompt
 from .answerer import AnswerMode, Draft, Written
 from .citations import MARKER, claims, drop_invalid, normalize_markers
-from .errors import RagError
-from .generation import Generator as TextGenerator
-from .records import Hit
-from .settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 class LLMAnswerer:
     mode: AnswerMode = "llm"
 
-    def __init__(self, generator: TextGenerator, settings: GenerationSettings) -> None:
+    def __init__(self, generator: TextModel, settings: GenerationSettings) -> None:
         self.generator = generator
         self._settings = settings
 

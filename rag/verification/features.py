@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import lexicon
+from ..text import lexicon
 
 # Split contexts cheaply: a context is only searched for the sentence closest to a claim, so
 # a rare wrong boundary costs nothing, and pysbd would cost most of the judge's time.

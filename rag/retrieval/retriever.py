@@ -11,9 +11,9 @@ from typing import Protocol
 
 from index import Chunk, Document, Index
 
-from .errors import RagError
-from .records import Hit
-from .settings import RetrievalSettings
+from ..errors import RagError
+from ..records import Hit
+from ..settings import RetrievalSettings
 
 CACHE_SIZE = 256
 # BM25 (SQLite) and the dense side (onnxruntime, FAISS) both release the GIL, so they run side

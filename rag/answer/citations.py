@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sentences import sentence_spans
+from ..text.sentences import sentence_spans
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _GROUP = re.compile(

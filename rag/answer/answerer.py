@@ -1,8 +1,8 @@
 """What writes an answer from passages: the `Answerer` protocol and the `Draft` it returns.
 
-Two implementations: `ExtractiveAnswerer` quotes sentences (rag/extractive.py) and
-`LLMAnswerer` has a local model write (rag/llm.py). Neither verifies its own claims: every
-draft goes through the same `verify` step (rag/verify.py).
+Two implementations: `ExtractiveAnswerer` quotes sentences (rag/answer/extractive.py) and
+`LLMAnswerer` has a local model write (rag/answer/llm.py). Neither verifies its own claims: every
+draft goes through the same `verify` step (rag/verification/verify.py).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from ..records import Hit
 from .citations import Claim
-from .records import Hit
 
 AnswerMode = Literal["llm", "extractive"]
 

@@ -1,5 +1,5 @@
-"""`rag eval` (run the eval suite) and `rag eval judge` (validate a judge), contributed to the
-`rag` command line by `register_commands`."""
+"""`rag eval` (run the eval suite) and `rag eval judge` (validate a judge): the eval package's
+functions, wired to the command line."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rag.options import add_index_dir, add_model, add_setting
+import eval
+from rag import Settings
 from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings
+
+from .options import add_index_dir, add_model, add_setting
 
 _METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
 
 
-def register_commands(commands: Any) -> None:
-    from .datasets import DEFAULT_JUDGE, DEFAULT_QA
-    from .judges import JUDGES
-
+def register(commands: Any) -> None:
     run = commands.add_parser("eval", help="measure faithfulness, citations, retrieval, abstention")
-    run.add_argument("--dataset", type=Path, default=DEFAULT_QA, help="QA rows (JSON Lines)")
+    run.add_argument("--dataset", type=Path, default=eval.DEFAULT_QA, help="QA rows (JSON Lines)")
     add_setting(run, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
     add_model(run, also="; the report adds its figures before and after the verification gate")
     run.add_argument(
@@ -29,7 +29,7 @@ def register_commands(commands: Any) -> None:
         help="question pairs labelled follow-up or standalone (JSON Lines), for rewrite "
         "precision/recall; default: the bundled set, when --dataset is the bundled one",
     )
-    run.add_argument("--judge", choices=JUDGES, default="learned")
+    run.add_argument("--judge", choices=eval.JUDGES, default="learned")
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
     run.add_argument(
@@ -46,12 +46,12 @@ def register_commands(commands: Any) -> None:
         "files",
         type=Path,
         nargs="*",
-        default=[DEFAULT_JUDGE],
+        default=[eval.DEFAULT_JUDGE],
         metavar="FILE",
         help="labeled rows (JSON Lines: context/answer/label, or HaluEval's knowledge/question/"
         "right_answer/hallucinated_answer); default: the project's judge.jsonl",
     )
-    judge.add_argument("--judge", dest="judge_name", choices=JUDGES, default="learned")
+    judge.add_argument("--judge", dest="judge_name", choices=eval.JUDGES, default="learned")
     judge.add_argument("--json", dest="judge_json", action="store_true")
     judge.set_defaults(run=_judge)
 
@@ -70,10 +70,9 @@ def _thresholds(specs: list[str]) -> dict[str, float]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import run_eval, write_report
 
     bars = _thresholds(args.fail_under)
-    report = run_eval(
+    report = eval.run_eval(
         args.dataset,
         index_dir=args.index_dir,
         mode=args.mode,
@@ -92,15 +91,13 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 2
     if args.out:
-        json_path, html_path = write_report(report, args.out)
+        json_path, html_path = eval.write_report(report, args.out)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from .report import conversation_table, question_table
-
-        print(question_table(report))
+        print(eval.question_table(report))
         if report.conversations:
-            print(conversation_table(report))
+            print(eval.conversation_table(report))
         print(
             f"{len(report.questions)} questions, mode {report.mode}, judge {report.judge}, "
             f"{report.timings['total_seconds']:.1f} s ({report.timings['per_question_ms']:.0f} "
@@ -109,9 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         for name, value in report.metrics.items():
             print(f"  {name:<29} {'n/a' if value is None else f'{value:.3f}'}")
         if report.model is not None:
-            from .report import gate_table
-
-            print(gate_table(report))
+            print(eval.gate_table(report))
         if args.out:
             print(f"wrote {json_path} and {html_path}")
     failed = False
@@ -125,19 +120,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    from rag.settings import Settings
-
-    from .datasets import load_judge
-    from .judge_validation import validate_judge
-    from .judges import make_judge
-
-    judge = make_judge(args.judge_name, Settings())
+    judge = eval.make_judge(args.judge_name, Settings())
     results = []
     for path in args.files:
-        loaded = load_judge(path)
+        loaded = eval.load_judge(path)
         for problem in loaded.problems:
             print(f"rag: skipped {problem}", file=sys.stderr)
-        results.append(validate_judge(judge, loaded.rows, file=str(path), skipped=loaded.problems))
+        results.append(
+            eval.validate_judge(judge, loaded.rows, file=str(path), skipped=loaded.problems)
+        )
     if args.judge_json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
         return 0

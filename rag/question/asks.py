@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from . import lexicon
+from ..text import lexicon
 
 Kind = Literal["number", "date", "person", "place"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import lexicon
-from .records import Hit
-from .settings import AbstentionSettings
+from ..records import Hit
+from ..settings import AbstentionSettings
+from ..text import lexicon
 
 
 class EvidenceGate:

@@ -1,7 +1,7 @@
 """The answer prompt: numbered passages as quoted data, the rules, one worked example, and a
 context budget that drops or trims passages rather than letting llama.cpp overflow its window.
 
-The same `Prompt` serves chat and base models (rag/generation.py decides how it is sent).
+The same `Prompt` serves chat and base models (rag/models/llama.py decides how it is sent).
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from ..models.text_model import Prompt
+from ..records import Hit
+from ..text.sentences import sentence_spans
 from .citations import marker
-from .generation import Prompt
-from .records import Hit
-from .sentences import sentence_spans
 
 DECLINE = "NOT_IN_DOCUMENTS"
 

@@ -21,9 +21,9 @@ from typing import Protocol
 
 import numpy as np
 
-from . import lexicon
-from .judge_features import FEATURES, ClaimSignals, ContextView, answer_features, claim_signals
-from .sentences import sentence_spans
+from ..text import lexicon
+from ..text.sentences import sentence_spans
+from .features import FEATURES, ClaimSignals, ContextView, answer_features, claim_signals
 
 WEIGHTS_FILE = Path(__file__).with_name("judge_weights.json")
 CACHE_SIZE = 1024

@@ -15,14 +15,14 @@ import numpy as np
 from index import Chunk
 from index.embedding import Embedder
 
-from . import lexicon
+from ..question.asks import asks
+from ..records import Hit
+from ..settings import ExtractiveSettings
+from ..text import lexicon
+from ..text.memo import Memo
+from ..text.sentences import sentence_spans
 from .answerer import AnswerMode, Draft
-from .asks import asks
 from .citations import Claim, marker
-from .memo import Memo
-from .records import Hit
-from .sentences import sentence_spans
-from .settings import ExtractiveSettings
 
 NOTICE_NO_LLM = (
     "Extractive answer: no language model is installed, so these are the sentences of your "

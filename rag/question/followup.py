@@ -10,7 +10,7 @@ So rewriting is a decision about the question. It is rewritten when it cannot st
   differ from machine learning?", "What does *he* think about specialist training?";
 - a word that may point back though the question names things before it ("Does the brain
   approximate *it*?"), when the question retrieves too little evidence to be answered alone
-  (the abstention gate, rag/abstention.py) and enough together with the one before.
+  (the abstention gate, rag/question/gate.py) and enough together with the one before.
 "Is it possible to ...", "Is there a theory ...", "Who said that we ..." and "Do models
 understand *their* input?" stand alone.
 
@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from . import lexicon
-from .generation import Generator, Prompt
-from .settings import FollowupSettings
+from ..models import Prompt, TextModel
+from ..settings import FollowupSettings
+from ..text import lexicon
 
 Message = dict[str, str]
 
@@ -125,7 +125,7 @@ class FollowupRewriter:
         return not self._answerable(question) and self._answerable(_joined(previous, question))
 
     def standalone(
-        self, question: str, history: Sequence[Message], generator: Generator | None = None
+        self, question: str, history: Sequence[Message], generator: TextModel | None = None
     ) -> str:
         """`question` as it can be searched on its own: itself when it stands alone, else
         rewritten by `generator` when given, or joined to the question before it."""
@@ -136,7 +136,7 @@ class FollowupRewriter:
             return self.llm_rewrite(question, history, generator)
         return _joined(previous, question)
 
-    def llm_rewrite(self, question: str, history: Sequence[Message], generator: Generator) -> str:
+    def llm_rewrite(self, question: str, history: Sequence[Message], generator: TextModel) -> str:
         turns = "\n".join(
             f"{m['role']}: {m['content']}" for m in history[-self.settings.history_messages :]
         )

@@ -1,0 +1,47 @@
+"""What a language model is to the rest of the assistant: a `Prompt` in, text deltas out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One request to a language model, in a form either kind of model can take."""
+
+    instructions: str  # the system message; the opening paragraph of a completion prompt
+    request: str  # the user's turn: passages, question...
+    example: tuple[str, str] | None = None  # one worked (request, reply) shown first
+    cue: str = "Answer:"  # what a completion prompt ends with; the reply follows it
+    stop: tuple[str, ...] = ()  # where a completion ends (a chat model has its own end token)
+
+    def messages(self) -> list[dict[str, str]]:
+        out = [{"role": "system", "content": self.instructions}]
+        if self.example is not None:
+            out += [
+                {"role": "user", "content": self.example[0]},
+                {"role": "assistant", "content": self.example[1]},
+            ]
+        return [*out, {"role": "user", "content": self.request}]
+
+    def completion(self) -> str:
+        shown = f"{self.example[0]}\n{self.cue} {self.example[1]}\n\n" if self.example else ""
+        return f"{self.instructions}\n\n{shown}{self.request}\n{self.cue}"
+
+
+class TextModel(Protocol):
+    """What the answer stage needs from a language model (llama.cpp's `LlamaModel`; a test
+    may bring its own)."""
+
+    name: str
+
+    @property
+    def n_ctx(self) -> int: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """Text deltas of the model's reply to `prompt`."""
+        ...

@@ -1,0 +1,8 @@
+"""Text as the answer stage reads it: words and stems (lexicon.py), sentence spans with exact
+offsets (sentences.py), and a bounded thread-safe memo for what is computed per text (memo.py)."""
+
+from . import lexicon
+from .memo import Memo
+from .sentences import sentence_spans, split_sentences
+
+__all__ = ["Memo", "lexicon", "sentence_spans", "split_sentences"]
