@@ -13,7 +13,8 @@ from .datasets import DEFAULT_JUDGE, DEFAULT_QA, DatasetError, load_judge
 from .judge_validation import JudgeValidation, validate_judge
 from .judges import JUDGES, make_judge
 from .report import conversation_table, gate_table, question_table, write_report
-from .runner import EvalReport, run_eval
+from .results import EvalReport
+from .runner import run_eval
 
 __all__ = [
     "DEFAULT_JUDGE",

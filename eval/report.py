@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .runner import EvalReport, QuestionResult
+from .results import EvalReport, QuestionResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

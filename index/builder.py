@@ -132,6 +132,103 @@ def _chunking(settings: IndexSettings, embedder: Embedder) -> dict[str, object]:
     }
 
 
+@dataclass
+class _Base:
+    """What a build adds to: the published snapshot and its manifest (None for a new index
+    or a rebuild), and the embedder and chunking the new chunks must share with it."""
+
+    index_dir: Path
+    previous: Path | None
+    old: Manifest | None
+    embedder: Embedder
+    chunking: dict[str, object]
+    hashes: dict[str, str]  # path -> content hash of what the index holds
+    checked_dimension: bool = False
+
+    def check_dimension(self) -> None:
+        """Once the model is loaded anyway (the first changed file): its dimension and
+        encoder must be the index's."""
+        if self.old is not None and not self.checked_dimension:
+            e = self.embedder
+            check_compatible(self.old, e.name, self.index_dir, e.dimension, e.encoder)
+        self.checked_dimension = True
+
+
+def _base(
+    index_dir: Path, settings: IndexSettings, embedder: Embedder | None, rebuild: bool
+) -> _Base:
+    previous = None if rebuild else current_snapshot(index_dir)
+    old = Manifest.read(previous / MANIFEST) if previous else None
+    # An index keeps its encoder: vectors added to it must be comparable with its own.
+    encoder = old.encoder if old else settings.encoder
+    embedder = embedder or load_embedder(settings.embedding_model, encoder)
+    chunking = _chunking(settings, embedder)
+    if old is not None:
+        # Name only: the dimension needs the model loaded, which waits until needed.
+        check_compatible(old, embedder.name, index_dir)
+        if old.chunking != chunking:
+            raise IndexMismatchError(
+                f"The index at {index_dir} was chunked with {old.chunking}, but the settings "
+                f"ask for {chunking}. Rebuild it: rag index build PATH... --index-dir "
+                f"{index_dir} --rebuild"
+            )
+    hashes = dict(old.documents) if old else {}
+    return _Base(index_dir, previous, old, embedder, chunking, hashes)
+
+
+@dataclass
+class _Read:
+    prepared: list[_Prepared] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[FailedFile] = field(default_factory=list)
+
+
+def _read(files: Sequence[Path], base: _Base, settings: IndexSettings) -> _Read:
+    """Load and chunk the files whose content changed; count the unchanged, list failures."""
+    read = _Read()
+    chunker: Chunker | None = None  # needs the model's tokenizer: made on first change
+    for file in files:
+        try:
+            require_supported(file)  # before reading: no need to hash what cannot load
+            data = read_bytes(file)
+            content_hash = hashlib.sha256(data).hexdigest()
+            if base.hashes.get(str(file)) == content_hash:
+                read.unchanged += 1
+                continue
+            loaded = load_bytes(file, data)
+        except LoadError as exc:
+            read.failed.append(FailedFile(str(file), exc.reason))
+            continue
+        doc = Document(
+            id=_document_id(str(file), content_hash),
+            source=file.name,
+            path=str(file),
+            title=loaded.title,
+            text=loaded.text,
+            pages=loaded.pages,
+            content_hash=content_hash,
+        )
+        if chunker is None:
+            base.check_dimension()
+            chunker = _chunker(settings, base.embedder)
+        spans = [
+            (doc.text[s.start : s.end], s.start, s.end, s.page)
+            for s in chunker.spans(doc.text, doc.pages)
+        ]
+        read.prepared.append(_Prepared(doc, spans))
+    return read
+
+
+def _vanished(hashes: dict[str, str], scan: _Scan) -> list[str]:
+    """Indexed files under the scanned folders that are no longer there."""
+    seen = set(map(str, scan.files))
+    return [
+        p
+        for p in hashes
+        if p not in seen and any(Path(p).is_relative_to(root) for root in scan.roots)
+    ]
+
+
 def build(
     paths: Iterable[str | Path],
     index_dir: str | Path | None = None,
@@ -154,82 +251,36 @@ def build(
 
     with build_lock(index_dir, wait):
         collect_garbage(index_dir)
-        previous = None if rebuild else current_snapshot(index_dir)
-        old = Manifest.read(previous / MANIFEST) if previous else None
-        # An index keeps its encoder: vectors added to it must be comparable with its own.
-        encoder = old.encoder if old else settings.encoder
-        embedder = embedder or load_embedder(settings.embedding_model, encoder)
-        chunking = _chunking(settings, embedder)
-        if old is not None:
-            # Name only: the dimension needs the model loaded, which waits until needed.
-            check_compatible(old, embedder.name, index_dir)
-            if old.chunking != chunking:
-                raise IndexMismatchError(
-                    f"The index at {index_dir} was chunked with {old.chunking}, but the settings "
-                    f"ask for {chunking}. Rebuild it: rag index build PATH... --index-dir "
-                    f"{index_dir} --rebuild"
-                )
-        old_hashes = dict(old.documents) if old else {}
-
+        base = _base(index_dir, settings, embedder, rebuild)
         scan = _scan(paths)
-        failed = list(scan.failed)
-        prepared: list[_Prepared] = []
-        unchanged = 0
-        chunker: Chunker | None = None  # needs the model's tokenizer: made on first change
-        for file in scan.files:
-            try:
-                require_supported(file)  # before reading: no need to hash what cannot load
-                data = read_bytes(file)
-                content_hash = hashlib.sha256(data).hexdigest()
-                if old_hashes.get(str(file)) == content_hash:
-                    unchanged += 1
-                    continue
-                loaded = load_bytes(file, data)
-            except LoadError as exc:
-                failed.append(FailedFile(str(file), exc.reason))
-                continue
-            doc = Document(
-                id=_document_id(str(file), content_hash),
-                source=file.name,
-                path=str(file),
-                title=loaded.title,
-                text=loaded.text,
-                pages=loaded.pages,
-                content_hash=content_hash,
-            )
-            if chunker is None:
-                if old is not None:
-                    dimension, used = embedder.dimension, embedder.encoder
-                    check_compatible(old, embedder.name, index_dir, dimension, used)
-                chunker = _chunker(settings, embedder)
-            spans = [
-                (doc.text[s.start : s.end], s.start, s.end, s.page)
-                for s in chunker.spans(doc.text, doc.pages)
-            ]
-            prepared.append(_Prepared(doc, spans))
-
-        seen = set(map(str, scan.files))
-        vanished = [
-            p
-            for p in old_hashes
-            if p not in seen and any(Path(p).is_relative_to(root) for root in scan.roots)
-        ]
-        updated = sum(1 for p in prepared if p.document.path in old_hashes)
+        read = _read(scan.files, base, settings)
+        vanished = _vanished(base.hashes, scan)
+        prepared = read.prepared
+        updated = sum(1 for p in prepared if p.document.path in base.hashes)
         report = BuildReport(
             added=len(prepared) - updated,
             updated=updated,
             removed=len(vanished),
-            unchanged=unchanged,
+            unchanged=read.unchanged,
             chunks_embedded=sum(len(p.spans) for p in prepared),
-            failed=tuple(failed),
+            failed=(*scan.failed, *read.failed),
             index_dir=str(index_dir),
         )
         # A rebuild that loaded nothing publishes nothing: the old index is worth more than none.
         if prepared or vanished:
             texts = [text for p in prepared for text, *_ in p.spans]
             log.info("embedding %d chunks from %d documents", len(texts), len(prepared))
-            vectors = _embed(embedder, texts, settings.batch_size, progress)
-            _write(index_dir, previous, old, prepared, vectors, vanished, embedder, chunking)
+            vectors = _embed(base.embedder, texts, settings.batch_size, progress)
+            _write(
+                index_dir,
+                base.previous,
+                base.old,
+                prepared,
+                vectors,
+                vanished,
+                base.embedder,
+                base.chunking,
+            )
         return _with_seconds(report, time.perf_counter() - started)
 
 

@@ -167,66 +167,69 @@ class Assistant:
     def _answer(
         self, question: str, history: Sequence[Message], answerer: Answerer, k: int | None
     ) -> Generator[str, None, Answer]:
-        started = tick = time.perf_counter()
-        timings: dict[str, float] = {}
-
-        def lap(name: str) -> None:
-            nonlocal tick
-            timings[name] = (time.perf_counter() - tick) * 1000
-            tick = time.perf_counter()
-
+        laps = _Laps()
         llm = self.generator if answerer.mode == "llm" else None
         standalone = self._rewriter.standalone(question, history, llm)
         hits = self._retriever.retrieve(standalone, k)
-        lap("retrieve_ms")
-
-        def finish(answer: Answer) -> Answer:
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            return replace(answer, question=standalone, timings=timings)
-
-        if not self._gate.admits(standalone, hits):
-            yield ABSTAIN_NO_EVIDENCE
-            return finish(Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits)))
-
+        laps.lap("retrieve_ms")
         said = _last_answer(history) if standalone != question else ""
-        asked = asks(standalone)
-        if asked.kind is not None and not self._extractive.gives_asked(standalone, hits):
+        answer = yield from self._answer_from(standalone, hits, said, answerer, laps)
+        return replace(answer, question=standalone, timings=laps.finish())
+
+    def _answer_from(
+        self, question: str, hits: list[Hit], said: str, answerer: Answerer, laps: _Laps
+    ) -> Generator[str, None, Answer]:
+        """The answer to a standalone `question` from its `hits`: declined when they hold too
+        little, quoted when they miss what it asks for, else the answerer's, verified."""
+        if not self._gate.admits(question, hits):
+            yield ABSTAIN_NO_EVIDENCE
+            return Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits))
+        asked = asks(question)
+        if asked.kind is not None and not self._extractive.gives_asked(question, hits):
             # A near miss: the passages are on the question's topic but hold no figure, date
             # or name of the kind it asks for. What they do say is quoted, as an abstention:
             # a model given these passages would have to make the asked-for thing up.
             notice = f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
-            yield f"{notice} What they do say: "
-            quotes = yield from self._extractive.draft(standalone, hits, said)
-            lap("answer_ms")
-            checked = verify(quotes.claims, quotes.hits, self.judge)
-            near = replace(_answer(quotes, checked, "abstained"), notice=notice)
-            return finish(replace(near, text=f"{notice} What they do say: {quotes.text}"))
-
-        draft = yield from answerer.draft(standalone, hits, said)
-        lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
+            lead = f"{notice} What they do say: "
+            yield lead
+            near = yield from self._quotes_instead(question, hits, said, notice, laps, "abstained")
+            return replace(near, text=lead + near.text)
+        draft = yield from answerer.draft(question, hits, said)
+        laps.lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
         if draft.declined:
             declined = Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits)
             if draft.written is not None:  # an honest "not in the documents" passes the gate
                 declined = replace(declined, generated=_generated(draft, NO_CLAIMS, passed=True))
-            return finish(declined)
+            return declined
         verdict = verify(draft.claims, draft.hits, self.judge, ground=draft.written is not None)
         if draft.written is None:
-            return finish(_answer(draft, verdict, answerer.mode))
-        lap("verify_ms")
+            return _answer(draft, verdict, answerer.mode)
+        laps.lap("verify_ms")
         passed = passes(verdict, self.settings.verification.min_supported)
         generated = _generated(draft, verdict, passed)
         if passed:
-            return finish(replace(_answer(draft, verdict, "llm"), generated=generated))
+            return replace(_answer(draft, verdict, "llm"), generated=generated)
         # The model's answer is not shown as one: quotes from the same passages replace it.
         # What streamed so far was the model's; the stream says so before the quotes follow.
         notice = _failed_notice(verdict)
         yield f"\n\n⚠ {notice}\n\n"
-        quotes = yield from self._extractive.draft(standalone, hits, said)
-        lap("fallback_ms")
+        quotes = yield from self._quotes_instead(question, hits, said, notice, laps, "extractive")
+        return replace(quotes, generated=generated)
+
+    def _quotes_instead(
+        self,
+        question: str,
+        hits: list[Hit],
+        said: str,
+        notice: str,
+        laps: _Laps,
+        mode: Mode,
+    ) -> Generator[str, None, Answer]:
+        """Answer with quotes from the passages instead, verified, saying why (`notice`)."""
+        quotes = yield from self._extractive.draft(question, hits, said)
+        laps.lap("answer_ms" if mode == "abstained" else "fallback_ms")
         checked = verify(quotes.claims, quotes.hits, self.judge)
-        return finish(
-            replace(_answer(quotes, checked, "extractive"), notice=notice, generated=generated)
-        )
+        return replace(_answer(quotes, checked, mode), notice=notice)
 
     def check_question(self, question: str) -> str:
         """The question stripped, or `QuestionError` when it is empty or too long."""
@@ -240,6 +243,23 @@ class Assistant:
                 "Ask something shorter."
             )
         return question
+
+
+class _Laps:
+    """Milliseconds per step of one answer, and the total."""
+
+    def __init__(self) -> None:
+        self.started = self.tick = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = (now - self.tick) * 1000
+        self.tick = now
+
+    def finish(self) -> dict[str, float]:
+        self.timings["total_ms"] = (time.perf_counter() - self.started) * 1000
+        return self.timings
 
 
 def _last_answer(history: Sequence[Message]) -> str:

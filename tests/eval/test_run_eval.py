@@ -16,7 +16,7 @@ import index
 from eval import EvalReport, run_eval, write_report
 from eval.datasets import DEFAULT_QA, load_qa
 from eval.report import gate_table, render_html
-from eval.runner import _correctness
+from eval.scoring import _correctness
 from rag import Answer, Assistant, Settings
 from rag.models.llama import Prompt
 from rag.settings import GenerationSettings
