@@ -6,6 +6,20 @@ answer = assistant.ask("Why do tree-based methods still beat neural nets on tabl
 print(answer.text, answer.mode, [c.quote for c in answer.citations])
 response = assistant.ask_stream("Will deep learning be interpretable?")
 for delta in response: ...             # text as it is produced, then response.answer
+
+The package's rooms follow a question: question/ (follow-up rewrite, evidence gate, what is
+asked) -> retrieval/ -> answer/ (extractive or a local model) -> verification/ (the judge);
+models/ holds the models it runs, text/ the text utilities all of them share.
+
+Glossary: the records one answer passes through, in order.
+- `Written` (answer/): a model's raw output, for the record: its text, markers, tokens, time.
+- `Draft` (answer/): what an answerer returns: the text shown, its claims, the passages it
+  saw, and the `Written` when a model wrote it. Not yet verified.
+- `Generated` (records.py): the model's side of a final answer: its raw text, each sentence's
+  check, and whether it passed the gate (kept even when quotes replaced it).
+- `Answer` (records.py): the result: text, mode (llm / extractive / abstained), verified
+  `Citation`s, the `Hit`s used, notice, timings.
+- `Response` (response.py): a streamed `Answer`: iterate it for text deltas, then `.answer`.
 """
 
 from .assistant import Assistant

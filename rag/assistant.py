@@ -1,10 +1,10 @@
 """The assistant: a question in, a cited answer out, or an honest abstention.
 
 It only wires the components of the answer stage, each built once from `Settings`:
-follow-up rewriting (followup.py) -> retrieval (retrieval.py) -> the evidence gate
-(abstention.py) -> an answerer, extractive or LLM (extractive.py, llm.py) -> verification of
-every claim against the passages it cites (verify.py, judge.py) -> for a model's answer, the
-gate: one that too little of the passages supports is replaced by the extractive answer.
+follow-up rewriting (question/) -> retrieval (retrieval/) -> the evidence gate and near misses
+(question/) -> an answerer, extractive or LLM (answer/) -> verification of every claim against
+the passages it cites (verification/) -> for a model's answer, the gate: one that too little
+of the passages supports is replaced by the extractive answer.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ not support, and which claims and words it found unsupported.
 One judge serves three callers with one threshold (`VerificationSettings.threshold`): the
 Assistant marks each citation verified with it, `rag eval` counts unsupported claims with it,
 and `rag eval judge` measures how far it can be trusted. It needs no model, no index and no
-RAG_HOME: its signals are lexical (judge_features.py), which is also why it is fast.
+RAG_HOME: its signals are lexical (features.py), which is also why it is fast.
 
-The default (`LearnedJudge`) is a logistic regression over the signals of judge_features.py,
+The default (`LearnedJudge`) is a logistic regression over the signals of features.py,
 fitted on public labeled data by `python -m eval.fit_judge`, which writes judge_weights.json.
 """
 

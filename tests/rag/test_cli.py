@@ -85,7 +85,7 @@ def test_errors_a_user_can_act_on(tmp_path: Path, corpus_index: Path) -> None:
         "llm",
         "--index-dir",
         corpus_index,
-        RAG_MODELS_FILE=str(Path(__file__).parents[2] / "rag" / "models.txt"),
+        RAG_MODELS_FILE=str(Path(__file__).parents[2] / "models.txt"),
         RAG_HOME=str(tmp_path),
     )
     assert no_model.returncode == 2 and "rag models download llm" in no_model.stderr
