@@ -203,12 +203,12 @@ class Assistant:
             return declined
         verdict = verify(draft.claims, draft.hits, self.judge, ground=draft.written is not None)
         if draft.written is None:
-            return _answer(draft, verdict, answerer.mode)
+            return _from_draft(draft, verdict, answerer.mode)
         laps.lap("verify_ms")
         passed = passes(verdict, self.settings.verification.min_supported)
         generated = _generated(draft, verdict, passed)
         if passed:
-            return replace(_answer(draft, verdict, "llm"), generated=generated)
+            return replace(_from_draft(draft, verdict, "llm"), generated=generated)
         # The model's answer is not shown as one: quotes from the same passages replace it.
         # What streamed so far was the model's; the stream says so before the quotes follow.
         notice = _failed_notice(verdict)
@@ -229,7 +229,7 @@ class Assistant:
         quotes = yield from self._extractive.draft(question, hits, said)
         laps.lap("answer_ms" if mode == "abstained" else "fallback_ms")
         checked = verify(quotes.claims, quotes.hits, self.judge)
-        return replace(_answer(quotes, checked, mode), notice=notice)
+        return replace(_from_draft(quotes, checked, mode), notice=notice)
 
     def check_question(self, question: str) -> str:
         """The question stripped, or `QuestionError` when it is empty or too long."""
@@ -266,7 +266,7 @@ def _last_answer(history: Sequence[Message]) -> str:
     return next((m["content"] for m in reversed(history) if m.get("role") == "assistant"), "")
 
 
-def _answer(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
+def _from_draft(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
     return Answer(
         text=draft.text,
         mode=mode,
