@@ -38,20 +38,35 @@ CSS = """
 .rag-badge{font-size:.75em;font-weight:700;padding:.05em .4em;border-radius:3px;margin-right:.3em}
 .rag-verified{background:#dff3e2;color:#176117}.rag-unsupported{background:#fbe3e3;color:#a11}
 .rag-docs td,.rag-docs th{padding:.2em .5em;text-align:left}
+.rag-turn{border-top:1px solid #ccc;padding:.4em 0 .6em;margin-top:.4em}
+.rag-turn:first-child{border-top:none;margin-top:0}
+.rag-question{margin:.1em 0 .3em;font-size:1em}
+#sources{max-height:720px;overflow-y:auto}
 """
 
-# Clicking a [n] in an answer scrolls to its card and flashes it (delegated: cards re-render).
+# Clicking a [n] in an answer shows the Sources tab, scrolls to the card and flashes it
+# (delegated: cards re-render).
 JS = """
 () => {
   document.addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#src-"]');
     if (!link) return;
-    const card = document.getElementById(link.getAttribute('href').slice(1));
-    if (!card) return;
     event.preventDefault();
-    card.scrollIntoView({behavior: 'smooth', block: 'center'});
-    card.classList.add('rag-flash');
-    setTimeout(() => card.classList.remove('rag-flash'), 1600);
+    const id = link.getAttribute('href').slice(1);
+    const show = () => {
+      const card = document.getElementById(id);
+      if (!card) return;
+      card.scrollIntoView({behavior: 'smooth', block: 'center'});
+      card.classList.add('rag-flash');
+      setTimeout(() => card.classList.remove('rag-flash'), 1600);
+    };
+    const card = document.getElementById(id);
+    if (card && card.offsetParent) return show();
+    // The Sources tab is not the one shown: show it, then the card once it is laid out.
+    const tab = [...document.querySelectorAll('button[role="tab"]')]
+      .find((b) => b.textContent.trim() === 'Sources');
+    if (tab) tab.click();
+    setTimeout(show, 150);
   }, true);
 }
 """
@@ -69,7 +84,6 @@ class ChatPanel:
     question: gr.Textbox
     ask: gr.Button
     new_chat: gr.Button
-    sources: gr.HTML
 
 
 @dataclass(frozen=True)
@@ -104,8 +118,7 @@ def _chat_panel(limit: int) -> ChatPanel:
         )
         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
     new_chat = gr.Button("New chat", size="sm")
-    sources = gr.HTML(elem_id="sources")
-    return ChatPanel(chatbot, question, ask, new_chat, sources)
+    return ChatPanel(chatbot, question, ask, new_chat)
 
 
 def _documents_panel() -> DocumentsPanel:
@@ -147,16 +160,18 @@ def _settings_panel(k: int, llm: bool) -> SettingsPanel:
     )
 
 
-def _wire_chat(chat: Chat, panel: ChatPanel, settings: SettingsPanel, turns: gr.State) -> None:
+def _wire_chat(
+    chat: Chat, panel: ChatPanel, sources: gr.HTML, settings: SettingsPanel, turns: gr.State
+) -> None:
     inputs = [panel.question, turns, settings.k, settings.mode, settings.temperature]
-    outputs = [panel.chatbot, panel.sources, panel.question, turns]
+    outputs = [panel.chatbot, sources, panel.question, turns]
     panel.ask.click(chat.respond, inputs, outputs, api_name="chat")
     panel.question.submit(chat.respond, inputs, outputs, api_visibility="undocumented")
     # "New chat" and the chat's own trash icon both forget the history, not just the view.
     panel.new_chat.click(
-        lambda: ([], "", []), None, [panel.chatbot, panel.sources, turns], api_visibility="private"
+        lambda: ([], "", []), None, [panel.chatbot, sources, turns], api_visibility="private"
     )
-    panel.chatbot.clear(lambda: ("", []), None, [panel.sources, turns], api_visibility="private")
+    panel.chatbot.clear(lambda: ("", []), None, [sources, turns], api_visibility="private")
 
 
 def _wire_documents(library: Library, panel: DocumentsPanel) -> None:
@@ -211,11 +226,14 @@ def build_app(service: AssistantService) -> gr.Blocks:
             with gr.Column(scale=3):
                 chat_panel = _chat_panel(service.settings.max_question_chars)
             with gr.Column(scale=2):
-                with gr.Tab("Documents"):
+                # Beside the chat: each answer's passages under its question, newest first.
+                with gr.Tab("Sources", elem_id="sources-tab"):
+                    sources = gr.HTML(elem_id="sources")
+                with gr.Tab("Documents", elem_id="documents-tab"):
                     documents = _documents_panel()
                 with gr.Tab("Settings"):
                     settings = _settings_panel(service.settings.retrieval.k, llm)
-        _wire_chat(chat, chat_panel, settings, turns)
+        _wire_chat(chat, chat_panel, sources, settings, turns)
         _wire_documents(library, documents)
         app.load(
             library.listing, None, [documents.documents, documents.chosen], api_visibility="private"

@@ -18,7 +18,9 @@ from .service import AssistantService
 
 log = logging.getLogger(__name__)
 
-Turn = dict[str, str]  # question, answer (plain text with [n]), display (markdown), sources
+# question, answer (plain text with [n]), display (markdown), and for the sources panel: mode,
+# notice, cards (HTML)
+Turn = dict[str, str]
 
 
 def as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
@@ -37,8 +39,26 @@ def as_messages(turns: list[Turn], answer: str) -> list[dict[str, str]]:
 
 
 def all_sources(turns: list[Turn]) -> str:
-    """Every turn's source cards, newest first: a [n] in an earlier answer still has its card."""
-    return "".join(turn["sources"] for turn in reversed(turns))
+    """Every turn's sources under its question, newest first: a [n] in an earlier answer still
+    has its card. A notice is shown once, on the newest of the turns in a row that share it."""
+    sections = []
+    newer = ""
+    for number in range(len(turns), 0, -1):
+        turn = turns[number - 1]
+        if not turn.get("mode"):
+            continue  # a turn that failed has no sources
+        sections.append(
+            render.source_section(
+                turn["question"],
+                turn["mode"],
+                turn["notice"],
+                turn["cards"],
+                number,
+                show_notice=turn["notice"] != newer,
+            )
+        )
+        newer = turn["notice"]
+    return "".join(sections)
 
 
 def shortened(text: str, limit: int = 200) -> str:
@@ -63,7 +83,7 @@ class Chat:
             yield self._refused(question, turns, exc)
             return
         number = len(turns) + 1
-        turn: Turn = {"question": question, "answer": "", "display": "", "sources": ""}
+        turn: Turn = {"question": question, "answer": "", "display": ""}
         try:
             stream = self.service.ask_stream(
                 question,
@@ -79,10 +99,12 @@ class Chat:
             turn.update(
                 answer=answer.text,
                 display=render.answer_markdown(answer, number),
-                sources=render.source_cards(answer, number, self.service.document),
+                mode=answer.mode,
+                notice=answer.notice,
+                cards=render.source_cards(answer, number, self.service.document),
             )
         except (RagError, IndexStageError) as exc:
-            turn.update(answer=str(exc), display=f"⚠️ {exc}", sources="")
+            turn.update(answer=str(exc), display=f"⚠️ {exc}")
         turns = [*turns, turn]
         yield as_messages(turns, "display"), all_sources(turns), "", turns
 

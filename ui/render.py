@@ -42,17 +42,28 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     return "".join(parts)
 
 
-def source_cards(answer: Answer, turn: int, document: Callable[[str], Document | None]) -> str:
-    """Mode badge, notice, and one card per cited passage: document, page, the quoted span
-    highlighted in its surrounding text, and a verified / unsupported badge per citation."""
+def source_section(
+    question: str, mode: str, notice: str, cards: str, turn: int, *, show_notice: bool
+) -> str:
+    """One turn of the sources panel: the question as its heading, how it was answered, the
+    notice (left out where the turn above said the same), and the turn's cards."""
     e = html.escape
-    mode = MODE_LABELS.get(answer.mode, answer.mode)
+    label = MODE_LABELS.get(mode, mode)
     parts = [
-        f'<div class="rag-answer" data-mode="{e(answer.mode)}">',
-        f'<span class="rag-mode rag-mode-{e(answer.mode)}">{mode}</span>',
+        f'<section class="rag-turn" id="turn-{turn}" data-mode="{e(mode)}">',
+        f'<h4 class="rag-question">{e(question)}</h4>',
+        f'<span class="rag-mode rag-mode-{e(mode)}">{e(label)}</span>',
     ]
-    if answer.notice:
-        parts.append(f'<p class="rag-notice">{e(answer.notice)}</p>')
+    if notice and show_notice:
+        parts.append(f'<p class="rag-notice">{e(notice)}</p>')
+    return "".join([*parts, cards, "</section>"])
+
+
+def source_cards(answer: Answer, turn: int, document: Callable[[str], Document | None]) -> str:
+    """One card per cited passage: document, page, the quoted span highlighted in its
+    surrounding text, and a verified / unsupported badge per citation."""
+    e = html.escape
+    parts = [f'<div class="rag-answer" data-mode="{e(answer.mode)}">']
     by_marker: dict[int, list[Citation]] = {}
     for c in answer.citations:
         by_marker.setdefault(c.marker, []).append(c)

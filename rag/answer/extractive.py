@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,10 +93,15 @@ class ExtractiveAnswerer:
         self, question: str, hits: Sequence[Hit], said: str = ""
     ) -> Generator[str, None, Draft]:
         quotes = self.best_sentences(question, hits, said)
-        text = render(quotes)
+        # Markers count 1..n in order of first use, whatever rank a passage had: the
+        # cited passages come first in the draft's hits, the others after them.
+        cited = list(dict.fromkeys(q.hit for q in quotes))
+        order = cited + [i for i in range(len(hits)) if i not in cited]
+        number = {hit: n for n, hit in enumerate(order, start=1)}
+        text = render(quotes, number)
         yield text
-        claims = tuple(Claim(q.text, (q.hit + 1,), (q.start, q.end)) for q in quotes)
-        return Draft(text, claims, tuple(hits), notice=self._notice)
+        claims = tuple(Claim(q.text, (number[q.hit],), (q.start, q.end)) for q in quotes)
+        return Draft(text, claims, tuple(hits[i] for i in order), notice=self._notice)
 
     def best_sentences(self, question: str, hits: Sequence[Hit], said: str = "") -> list[Quote]:
         """The sentences that answer `question`, in reading order: the best one, then others
@@ -268,5 +273,6 @@ def _heading_above(text: str, at: int) -> str:
     return ""
 
 
-def render(quotes: Sequence[Quote]) -> str:
-    return " ".join(f"{q.text} {marker(q.hit + 1)}" for q in quotes)
+def render(quotes: Sequence[Quote], number: Mapping[int, int]) -> str:
+    """The quotes in order, each followed by the marker `number` gives its passage."""
+    return " ".join(f"{q.text} {marker(number[q.hit])}" for q in quotes)

@@ -1,6 +1,7 @@
 """Extractive answers over the bundled corpus: the offline default."""
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import cast
@@ -137,3 +138,27 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it_along(assistant: Assi
     # MiniLM prefers "Rather, ..." (it matches the title's words); it is not quoted alone.
     first = quotes.index("This paper does not make a single main contribution.")
     assert quotes[first + 1].startswith("Rather, it is a collection of opinions")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What downsides do transformers have?",  # quotes a lower-ranked passage
+        "Why do we do generalist training before specialist training?",  # two of them
+        "How does the paper on perspectives chronicle opinions?",
+    ],
+)
+def test_markers_count_from_one_in_order_of_first_use(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
+    first_use = list(dict.fromkeys(markers))
+    assert first_use == list(range(1, len(first_use) + 1)), answer.text
+    # [n] is still the n-th of the answer's passages: the cited ones lead, in that order,
+    # and no retrieved passage is lost by the renumbering.
+    retrieved = assistant.retrieve(question)
+    assert sorted(h.chunk.id for h in answer.hits) == sorted(h.chunk.id for h in retrieved)
+    assert answer.hits[:1] != tuple(retrieved[:1])  # the first cited was not the top passage
+    for c in answer.citations:
+        hit = answer.hits[c.marker - 1]
+        assert hit.chunk.document_id == c.document_id
+        assert hit.chunk.start <= c.start and c.end <= hit.chunk.end

@@ -88,7 +88,25 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
     page.locator("#ask").click()
     expect(page.locator("#sources .rag-card[id^='src-2-']").first).to_be_visible(timeout=60_000)
     expect(page.locator("#sources #src-1-1")).to_have_count(1)
+    # Beside the chat, each turn's sources sit under its question, newest first, and the
+    # long extractive notice is said once, not per turn.
+    headings = page.locator("#sources .rag-turn h4")
+    expect(headings).to_have_text(
+        ["Will deep learning be interpretable?", "<script>alert('x')</script> What is "
+         "**program synthesis**?"]
+    )  # fmt: skip
+    expect(page.locator("#sources .rag-notice")).to_have_count(1)
+    chat_box, sources_box = (
+        page.locator("#chat").bounding_box(),
+        page.locator("#sources").bounding_box(),
+    )
+    assert chat_box and sources_box and sources_box["x"] >= chat_box["x"] + chat_box["width"]
+    page.screenshot(path=str(SCREENSHOT.with_name("ui-sources.png")), full_page=True)
+    # A marker clicked while another tab is shown brings the Sources tab back to its card.
+    page.get_by_role("tab", name="Documents").click()
+    expect(page.locator("#src-1-1")).to_be_hidden()
     page.locator('#chat a[href="#src-1-1"]').first.click()
+    expect(page.locator("#src-1-1")).to_be_visible()
     expect(page.locator("#src-1-1.rag-flash")).to_have_count(1)
     assert SCREENSHOT.stat().st_size > 10_000
 

@@ -35,8 +35,32 @@ def test_cards_escape_text_and_highlight_the_quote_in_context() -> None:
     html = render.source_cards(_answer(), 2, {DOC.id: DOC}.get)
     assert 'id="src-2-1"' in html and "&lt;b&gt;notes&lt;/b&gt;.txt" in html
     assert "<mark>Trees beat nets on &lt;tables&gt;.</mark>" in html
-    assert "Intro text. <mark>" in html and "Quoted &lt;verbatim&gt;." in html
+    assert "Intro text. <mark>" in html
     assert "<b>notes</b>" not in html and "<tables>" not in html
+
+
+def test_the_sources_panel_groups_cards_under_each_question_with_the_notice_once() -> None:
+    from ui.chat import all_sources
+
+    cards = render.source_cards(_answer(), 1, {DOC.id: DOC}.get)
+    extractive = {"mode": "extractive", "notice": "Quoted <verbatim>.", "cards": cards}
+    turns = [
+        {"question": "Why <trees>?", **extractive},
+        {"question": "Capital of France?", "mode": "abstained", "notice": "", "cards": ""},
+        {"question": "And nets?", **extractive},
+        {"question": "Broken", "answer": "⚠️ failed", "display": "⚠️ failed"},  # no sources
+    ]
+    html = all_sources(turns)  # type: ignore[arg-type]
+    headings = [h.rsplit(">", 1)[1] for h in html.split("</h4>")[:-1]]
+    assert headings == ["And nets?", "Capital of France?", "Why &lt;trees&gt;?"]  # newest first
+    assert html.count('<section class="rag-turn"') == 3 and html.count("</section>") == 3
+    # Shown on the newest extractive turn; the older one after the abstention shows it again
+    # only because the turn above it said something else.
+    assert html.count("Quoted &lt;verbatim&gt;.") == 2
+    same = [{"question": f"q{i}", **extractive} for i in range(4)]
+    assert all_sources(same).count("Quoted &lt;verbatim&gt;.") == 1  # type: ignore[arg-type]
+    section = html.split('<section class="rag-turn" id="turn-2"')[1].split("</section>")[0]
+    assert ">Abstained<" in section and "rag-card" not in section
 
 
 def test_badges_say_what_was_checked() -> None:
