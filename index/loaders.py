@@ -9,11 +9,12 @@ import codecs
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import charset_normalizer
 
+from . import titles
 from .errors import LoadError
 from .normalize import normalize_text
 from .records import Page
@@ -67,11 +68,11 @@ def _refuse_binary_looking(text: str) -> str:
     return text
 
 
-def _one_page(text: str) -> LoadedText:
+def _one_page(text: str, title: str = "") -> LoadedText:
     text = normalize_text(text)
     if not text:
         raise LoadError("no text content")
-    return LoadedText(text=text)
+    return LoadedText(text=text, title=title)
 
 
 def load_plain(data: bytes) -> LoadedText:
@@ -81,12 +82,12 @@ def load_plain(data: bytes) -> LoadedText:
 def load_html(data: bytes) -> LoadedText:
     from inscriptis import get_text  # lazy: lxml import is not free
 
-    html = decode(data)
+    markup = decode(data)
     try:
-        visible = get_text(html)
+        visible = get_text(markup)
     except Exception as exc:  # inscriptis/lxml raise a variety of parser errors
         raise LoadError(f"unparseable HTML: {exc}") from exc
-    return _one_page(visible)
+    return _one_page(visible, titles.from_html(markup))
 
 
 def load_pdf(data: bytes) -> LoadedText:
@@ -101,7 +102,8 @@ def load_pdf(data: bytes) -> LoadedText:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
         raise LoadError(f"corrupt PDF: {exc}") from exc
-    return join_pages(raw_pages)
+    loaded = join_pages(raw_pages)
+    return replace(loaded, title=titles.from_pdf_metadata(reader))
 
 
 def _decrypts_with_empty_password(reader: object) -> bool:
@@ -154,8 +156,7 @@ def require_supported(path: Path) -> Callable[[bytes], LoadedText]:
 def load_bytes(path: Path, data: bytes) -> LoadedText:
     """Load already-read bytes with the loader for `path`'s extension."""
     loaded = require_supported(path)(data)
-    title = _first_line(loaded.text)
-    return LoadedText(text=loaded.text, pages=loaded.pages, title=title)
+    return replace(loaded, title=loaded.title or titles.from_text(loaded.text))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -169,8 +170,3 @@ def read_bytes(path: Path) -> bytes:
         raise LoadError("permission denied") from exc
     except OSError as exc:
         raise LoadError(f"unreadable: {exc.strerror or exc}") from exc
-
-
-def _first_line(text: str) -> str:
-    line = text.split("\n", 1)[0].lstrip("# ").strip()
-    return line[:200]

@@ -33,7 +33,10 @@ CSS = """
 .rag-card{border:1px solid #ddd;border-radius:6px;padding:.5em .7em;margin:.5em 0;background:#fff}
 .rag-card:target,.rag-card.rag-flash{outline:2px solid #e0a100;background:#fffbea}
 .rag-card-head{margin-bottom:.3em}
-.rag-quote{font-size:.9em;color:#444;margin:.3em 0;white-space:pre-wrap}
+.rag-quote{font-size:.9em;color:#444;margin:.3em 0}
+.rag-quote p,.rag-quote ul,.rag-quote ol,.rag-quote blockquote{margin:.25em 0}
+.rag-quote h1,.rag-quote h2,.rag-quote h3,.rag-quote h4{font-size:1em;margin:.3em 0}
+.rag-quote blockquote{border-left:3px solid #ddd;padding-left:.5em;color:#555}
 .rag-quote mark{background:#ffe58a;color:#111;padding:0 .1em}
 .rag-badge{font-size:.75em;font-weight:700;padding:.05em .4em;border-radius:3px;margin-right:.3em}
 .rag-verified{background:#dff3e2;color:#176117}.rag-unsupported{background:#fbe3e3;color:#a11}
@@ -41,6 +44,7 @@ CSS = """
 .rag-turn{border-top:1px solid #ccc;padding:.4em 0 .6em;margin-top:.4em}
 .rag-turn:first-child{border-top:none;margin-top:0}
 .rag-question{margin:.1em 0 .3em;font-size:1em}
+.rag-file{font-size:.8em;color:#777;margin-left:.3em}
 #sources{max-height:720px;overflow-y:auto}
 """
 

@@ -76,7 +76,7 @@ class Library:
         rows = self.service.documents()
         return (
             render.documents_table(rows),
-            gr.update(choices=[source for source, _, _ in rows], value=None),
+            gr.update(choices=[row.source for row in rows], value=None),
         )
 
     def ask_to_confirm(self, source: str | None) -> tuple[Any, ...]:
@@ -99,4 +99,4 @@ class Library:
         """Remove a document from the index (by its name in the Documents table); uploaded
         files are deleted too. Returns the message and the documents left."""
         message = self._removed(source) if source else CHOOSE
-        return {"message": message, "documents": [s for s, _, _ in self.service.documents()]}
+        return {"message": message, "documents": [row.source for row in self.service.documents()]}

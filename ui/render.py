@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from markdown_it import MarkdownIt
 
 from index import Document
 from rag import Answer, Citation
 from rag.answer import MARKER
 
 CONTEXT_CHARS = 280
+# The highlighted span travels through the markdown renderer as two private-use characters.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+# CommonMark, raw HTML off (escaped as text), no images: a card never loads anything.
+_MARKDOWN_RENDERER = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+class DocumentRow(NamedTuple):
+    """A row of the Documents table."""
+
+    source: str  # the file name: what Remove and the /remove API take
+    title: str  # the document's own title, else its file name
+    pages: int | None
+    chunks: int
+
 
 MODE_LABELS = {"llm": "LLM", "extractive": "Extractive", "abstained": "Abstained"}
 
@@ -80,7 +97,8 @@ def source_cards(answer: Answer, turn: int, document: Callable[[str], Document |
             )
         parts.append(
             f'<div class="rag-card" id="src-{turn}-{marker}"><div class="rag-card-head">'
-            f"<b>[{marker}]</b> {e(first.source)}{page}</div>{''.join(quotes)}</div>"
+            f"<b>[{marker}]</b> {_named(doc.title if doc else '', first.source)}{page}</div>"
+            f"{''.join(quotes)}</div>"
         )
     if answer.unsupported and answer.mode == "llm":
         items = "".join(f"<li>{e(s)}</li>" for s in answer.unsupported)
@@ -103,23 +121,45 @@ def _badge(answer: Answer, citation: Citation) -> tuple[str, str, str]:
 
 
 def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
-    e = html.escape
+    """The quote highlighted in the lines around it, rendered as the document's markdown
+    reads (headings, lists, emphasis, links) and never as its HTML: raw HTML is escaped and
+    images are not fetched."""
     if doc is None or doc.text[start:end] != quote:
-        return f"<mark>{e(quote)}</mark>"
-    before = doc.text[max(0, start - CONTEXT_CHARS) : start]
-    after = doc.text[end : end + CONTEXT_CHARS]
-    lead = "…" if start > CONTEXT_CHARS else ""
-    tail = "…" if end + CONTEXT_CHARS < len(doc.text) else ""
-    return f"{lead}{e(before)}<mark>{e(quote)}</mark>{e(after)}{tail}"
+        return f"<mark>{html.escape(quote)}</mark>"
+    text = doc.text
+    # From a line's start, so a heading's # or a list's - reads as markdown, when one is near.
+    begin = max(0, start - CONTEXT_CHARS)
+    if begin > 0 and text[begin - 1] != "\n":
+        line = text.find("\n", begin, start)
+        begin = line + 1 if line != -1 else begin
+    stop = min(len(text), end + CONTEXT_CHARS)
+    if stop < len(text) and text[stop] != "\n":
+        line = text.rfind("\n", end, stop)
+        stop = line if line != -1 else stop
+    lead = "…" if begin > 0 and text[begin - 1] != "\n" else ""
+    tail = "…" if stop < len(text) and text[stop] != "\n" else ""
+    marked = f"{lead}{text[begin:start]}{_OPEN}{quote}{_CLOSE}{text[end:stop]}{tail}"
+    rendered = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
+    return rendered.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
-def documents_table(rows: list[tuple[str, int | None, int]]) -> str:
+def documents_table(rows: Sequence[DocumentRow]) -> str:
     if not rows:
         return "<p>No documents yet. Upload some below.</p>"
     body = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{p or ''}</td><td>{c}</td></tr>" for s, p, c in rows
+        f"<tr><td>{_named(r.title, r.source)}</td><td>{r.pages or ''}</td><td>{r.chunks}</td></tr>"
+        for r in rows
     )
     return (
         '<table class="rag-docs"><tr><th>document</th><th>pages</th><th>chunks</th></tr>'
         f"{body}</table>"
     )
+
+
+def _named(title: str, source: str) -> str:
+    """A document's title with its file name beside it, smaller (the file name is what the
+    Remove box lists); the file name alone when it is the title."""
+    e = html.escape
+    if not title or title == source:
+        return e(source)
+    return f'{e(title)} <span class="rag-file">{e(source)}</span>'

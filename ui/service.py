@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import threading
@@ -13,6 +14,7 @@ from index import BuildReport, Document, IndexStageError, current_snapshot
 from rag import Answer, Assistant, Response, Settings
 from rag.settings import AskMode
 
+from .render import DocumentRow
 from .uploads import UploadError, discard, store, sweep
 
 log = logging.getLogger(__name__)
@@ -104,11 +106,17 @@ class AssistantService:
         with self.using() as assistant:
             return assistant.index.document(document_id)
 
-    def documents(self) -> list[tuple[str, int | None, int]]:
+    def documents(self) -> list[DocumentRow]:
+        """One row per indexed document, as the Documents table lists them."""
         with self.using() as assistant:
             idx = assistant.index
-            counts = idx.chunk_counts()
-            return [(d.source, len(d.pages) or None, counts.get(d.id, 0)) for d in idx.documents()]
+            counts = collections.Counter(idx.chunk_counts())
+            return [
+                DocumentRow(
+                    d.source, d.title or d.source, len(d.pages) or None, counts.get(d.id, 0)
+                )
+                for d in idx.documents()
+            ]
 
     def add(
         self, files: Sequence[tuple[Path, str]], *, progress: bool = False

@@ -62,6 +62,12 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
     card = page.locator("#sources .rag-card").first
     expect(card).to_be_visible(timeout=60_000)
     expect(card).to_contain_text("001_a4dc316d66749b4e.txt")
+    # Named by the document's own title, and its markdown read, not shown as syntax.
+    expect(card.locator(".rag-card-head")).to_contain_text(
+        "There Will Be a Scientific Theory of Deep Learning"
+    )
+    expect(card.locator(".rag-quote li").first).to_be_visible()
+    expect(card).not_to_contain_text("- Tree-based")
     expect(card.locator("mark")).to_contain_text("Tree-based methods")
     expect(card.locator(".rag-verified")).to_contain_text("exact quote")
     # Clicking the marker in the answer flashes its card.
@@ -121,7 +127,9 @@ def test_the_documents_panel_is_live_and_removing_asks_first(
     note.write_text("# Zorblax\n\nThe zorblax protocol compresses gradients to 7 bits.\n")
     docs, status = page.locator("#documents"), page.locator("#upload-status")
     page.goto(url)
+    _open_documents(page)
     expect(docs).to_contain_text("001_a4dc316d66749b4e.txt")
+    expect(docs).to_contain_text("The Limitations of Deep Learning")  # titles beside names
     page.locator("#files input[type=file]").set_input_files(str(note))
     expect(status).to_contain_text("1 added", timeout=60_000)
     # A build from the command line while the app runs shows on the next page load.
@@ -130,6 +138,7 @@ def test_the_documents_panel_is_live_and_removing_asks_first(
     elsewhere.write_text("The Quillmoor lab studies sparse attention.\n")
     index.build([elsewhere], service.index_dir)
     page.reload()
+    _open_documents(page)
     expect(docs).to_contain_text("zorblax notes.md")
     expect(docs).to_contain_text("quillmoor.txt")
 
@@ -148,6 +157,7 @@ def test_the_documents_panel_is_live_and_removing_asks_first(
     expect(status).to_contain_text("Removed zorblax notes.md.")
     expect(docs).not_to_contain_text("zorblax notes.md")
     page.reload()
+    _open_documents(page)
     expect(docs).to_contain_text("quillmoor.txt")
     expect(docs).not_to_contain_text("zorblax notes.md")
     assert not (service.uploads / "zorblax notes.md").exists()
@@ -163,12 +173,18 @@ def test_an_oversized_upload_is_refused_before_it_is_sent(
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (MAX_BYTES // 5 + 1))
     page.goto(url)
+    _open_documents(page)
     expect(page.locator("#documents")).to_contain_text("001_a4dc316d66749b4e.txt")
     page.locator("#files input[type=file]").set_input_files(str(big))
     toast = page.get_by_text("exceed the maximum allowed size")
     expect(toast).to_have_count(1, timeout=10_000)  # one message
     assert not list(service.incoming.rglob("big*"))  # never transferred
     assert not (service.uploads / "big.txt").exists()
+
+
+def _open_documents(page: Page) -> None:
+    """The Documents tab (the Sources tab is the one shown first)."""
+    page.get_by_role("tab", name="Documents").click()
 
 
 def _fact_file(folder: Path, name: str, word: str) -> Path:
@@ -205,6 +221,7 @@ def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
     docs, status = page.locator("#documents"), page.locator("#upload-status")
     listed = page.locator("#files .file-preview-holder, #files table tr, #files .file")
     page.goto(url)
+    _open_documents(page)
     expect(docs).to_contain_text("001_a4dc316d66749b4e.txt")
     shots = Path(os.environ.get("RAG_SCREENSHOTS", tmp_path))
     for number, batch in enumerate(batches, start=1):
@@ -223,6 +240,7 @@ def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
         page.screenshot(path=str(shots / f"upload-batch-{number}.png"))
         if number == 3:
             page.reload()
+            _open_documents(page)
             expect(docs).to_contain_text(batch[-1].name)
     for path, word in zip(accepted, words, strict=True):
         answer = service.ask(f"How many bits does the {word} protocol compress gradients to?")

@@ -73,8 +73,10 @@ def test_badges_say_what_was_checked() -> None:
 
 
 def test_documents_table_escapes_names() -> None:
-    table = render.documents_table([("<i>x</i>.md", None, 3)])
+    table = render.documents_table([render.DocumentRow("<i>x</i>.md", "<i>x</i>.md", None, 3)])
     assert "&lt;i&gt;x&lt;/i&gt;.md" in table and "<i>" not in table
+    titled = render.documents_table([render.DocumentRow("a.md", "<b>Notes</b>", 2, 5)])
+    assert "&lt;b&gt;Notes&lt;/b&gt;" in titled and "a.md" in titled and "<b>N" not in titled
     assert "No documents yet" in render.documents_table([])
 
 
@@ -103,3 +105,26 @@ def test_an_answer_that_replaced_a_failed_model_answer_says_so_in_the_chat() -> 
     assert "Made up" not in markdown  # the rejected text is not shown again
     passed = replace(failed, passed=True)
     assert not render.answer_markdown(replace(answer, generated=passed), 1).startswith("⚠️")
+
+
+def test_cards_render_the_documents_markdown_and_never_its_html() -> None:
+    text = (
+        "## Limits of *deep* learning\n"
+        "> Neural nets are [pure functions](javascript:alert(1)) of their input.\n"
+        "- Trees beat nets on tabular data.\n"
+        "- ![tracker](http://evil.example/x.png) <img src=x onerror=alert(1)> **bold** end.\n"
+    )
+    doc = Document(id="m", source="m.md", path="/m.md", title="", text=text)
+    start = text.index("Trees")
+    end = text.index("data.") + len("data.")
+    citation = Citation(1, "m.md", "m", None, start, end, text[start:end], True, 1.0, "")
+    card = render.source_cards(
+        Answer("Trees beat nets. [1]", "extractive", (citation,)), 1, {"m": doc}.get
+    )
+    assert "<h2>Limits of <em>deep</em> learning</h2>" in card
+    assert (
+        "<blockquote>" in card and "<li><mark>Trees beat nets on tabular data.</mark></li>" in card
+    )
+    assert "<strong>bold</strong>" in card and "##" not in card and "**" not in card
+    assert 'href="javascript' not in card and "<img" not in card
+    assert "&lt;img src=x onerror=alert(1)&gt;" in card  # shown as text, never run

@@ -52,7 +52,7 @@ def test_a_build_from_another_process_is_served_from_the_next_request(
     note.write_text("The zorblax protocol compresses gradients with a 7-bit quantizer.\n")
     index.build([note], service.index_dir)  # what `rag index build` does, outside the app
 
-    assert "zorblax.txt" in [source for source, _, _ in service.documents()]
+    assert "zorblax.txt" in [row.source for row in service.documents()]
     answer = service.ask("How does the zorblax protocol compress gradients?")
     assert answer.citations[0].source == "zorblax.txt"
     assert sum(1 for _ in old.index.documents()) == 4  # the running request's snapshot
@@ -88,4 +88,4 @@ def test_an_upload_sent_again_after_its_temp_file_went_is_skipped_quietly(
     first.unlink()  # what the app does with Gradio's copy once it is ingested
     report, refused = service.add([(first, "first.md"), (second, "second.txt")])
     assert report is not None and (report.added, report.failed, refused) == (1, (), [])
-    assert {"first.md", "second.txt"} <= {source for source, _, _ in service.documents()}
+    assert {"first.md", "second.txt"} <= {row.source for row in service.documents()}
