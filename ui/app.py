@@ -46,6 +46,9 @@ CSS = """
 .rag-question{margin:.1em 0 .3em;font-size:1em}
 .rag-file{font-size:.8em;color:#777;margin-left:.3em}
 #sources{max-height:720px;overflow-y:auto}
+.rag-quote[data-open]{cursor:pointer}.rag-quote[data-open]:hover{background:#f7f7f2}
+#viewer{max-height:720px;overflow-y:auto}.rag-viewer mark{background:#ffe58a}
+.rag-hidden{display:none !important}
 """
 
 # Clicking a [n] in an answer shows the Sources tab, scrolls to the card and flashes it
@@ -53,6 +56,16 @@ CSS = """
 JS = """
 () => {
   document.addEventListener('click', (event) => {
+    const quote = event.target.closest('[data-open]');
+    if (quote && !event.target.closest('a')) {
+      // Open the document at this quote: the hidden box submits it to the app.
+      const box = document.querySelector('#open-target textarea, #open-target input');
+      if (!box) return;
+      box.value = quote.dataset.open;
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+      document.getElementById('open-go').click();
+      return;
+    }
     const link = event.target.closest('a[href^="#src-"]');
     if (!link) return;
     event.preventDefault();
@@ -73,6 +86,14 @@ JS = """
     setTimeout(show, 150);
   }, true);
 }
+"""
+
+# After the Document tab shows a quote: bring the highlight into view.
+SCROLL_TO_MARK = """
+() => setTimeout(() => {
+  const mark = document.getElementById('viewer-mark');
+  if (mark) mark.scrollIntoView({block: 'center'});
+}, 200)
 """
 
 NO_LLM = (
@@ -229,14 +250,23 @@ def build_app(service: AssistantService) -> gr.Blocks:
         with gr.Row():
             with gr.Column(scale=3):
                 chat_panel = _chat_panel(service.settings.max_question_chars)
-            with gr.Column(scale=2):
+            with gr.Column(scale=2), gr.Tabs(selected="sources") as tabs:
                 # Beside the chat: each answer's passages under its question, newest first.
-                with gr.Tab("Sources", elem_id="sources-tab"):
+                with gr.Tab("Sources", id="sources", elem_id="sources-tab"):
                     sources = gr.HTML(elem_id="sources")
-                with gr.Tab("Documents", elem_id="documents-tab"):
+                with gr.Tab("Document", id="viewer", elem_id="viewer-tab"):
+                    viewer = gr.HTML("<p>Click a quote in Sources to read it here.</p>",
+                                     elem_id="viewer")  # fmt: skip
+                with gr.Tab("Documents", id="documents", elem_id="documents-tab"):
                     documents = _documents_panel()
-                with gr.Tab("Settings"):
+                with gr.Tab("Settings", id="settings"):
                     settings = _settings_panel(service.settings.retrieval.k, llm)
+        # Where a clicked quote's "document id:start:end" arrives, and what sends it (JS).
+        opened = gr.Textbox(elem_id="open-target", elem_classes="rag-hidden", show_label=False)
+        go = gr.Button(elem_id="open-go", elem_classes="rag-hidden")
+        go.click(library.view, opened, [viewer, tabs], api_visibility="private").then(
+            None, js=SCROLL_TO_MARK
+        )
         _wire_chat(chat, chat_panel, sources, settings, turns)
         _wire_documents(library, documents)
         app.load(

@@ -95,6 +95,21 @@ class Library:
         report = self.service.remove(source)
         return f"Removed {source}." if report.removed else f"⚠️ {source} is not in the index."
 
+    def view(self, target: str | None) -> tuple[Any, ...]:
+        """(viewer HTML, tabs) for "document id:start:end", a quote a card cites: the whole
+        document with that span highlighted, in the Document tab."""
+        document_id, _, span = (target or "").partition(":")
+        try:
+            start, end = (int(n) for n in span.split(":"))
+        except ValueError:
+            return gr.skip(), gr.skip()
+        doc = self.service.document(document_id)
+        if doc is None or not 0 <= start <= end <= len(doc.text):
+            shown = "<p>That document is no longer in the index.</p>"
+        else:
+            shown = render.document_view(doc, start, end)
+        return shown, gr.Tabs(selected="viewer")
+
     def remove_api(self, source: str) -> dict[str, Any]:
         """Remove a document from the index (by its name in the Documents table); uploaded
         files are deleted too. Returns the message and the documents left."""

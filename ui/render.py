@@ -91,8 +91,11 @@ def source_cards(answer: Answer, turn: int, document: Callable[[str], Document |
         quotes = []
         for c in citations:
             css, label, meaning = _badge(answer, c)
+            # Clicking a quote opens the whole document at it (the page's JS reads data-open).
+            target = f"{c.document_id}:{c.start}:{c.end}"
             quotes.append(
-                f'<div class="rag-quote"><span class="rag-badge {css}" title="{meaning}">{label}'
+                f'<div class="rag-quote" data-open="{e(target)}" title="Click to open the '
+                f'document here"><span class="rag-badge {css}" title="{meaning}">{label}'
                 f"</span> {_in_context(doc, c.start, c.end, c.quote)}</div>"
             )
         parts.append(
@@ -141,6 +144,25 @@ def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
     marked = f"{lead}{text[begin:start]}{_OPEN}{quote}{_CLOSE}{text[end:stop]}{tail}"
     rendered = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
     return rendered.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def document_view(doc: Document, start: int, end: int) -> str:
+    """The whole document (a PDF: the cited page) as its markdown reads, the span from
+    `start` to `end` highlighted; the page's JS scrolls to the highlight."""
+    e = html.escape
+    text, offset, where = doc.text, 0, ""
+    page = next((p for p in doc.pages if p.start <= start < p.end), None)
+    if page is not None:
+        text, offset = doc.text[page.start : page.end], page.start
+        where = f'<span class="rag-file">page {page.number} of {doc.pages[-1].number}</span>'
+    a, b = max(0, start - offset), min(len(text), end - offset)
+    marked = f"{text[:a]}{_OPEN}{text[a:b]}{_CLOSE}{text[b:]}"
+    body = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
+    body = body.replace(_OPEN, '<mark id="viewer-mark">').replace(_CLOSE, "</mark>")
+    return (
+        f'<div class="rag-viewer" data-document="{e(doc.id)}"><h3>{_named(doc.title, doc.source)}'
+        f" {where}</h3>{body}</div>"
+    )
 
 
 def documents_table(rows: Sequence[DocumentRow]) -> str:

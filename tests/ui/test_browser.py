@@ -248,3 +248,26 @@ def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
         assert str(len(word)) in answer.text
     assert not (service.uploads / refused.name).exists()
     assert not [p for p in service.incoming.rglob("*") if p.is_file()]  # nothing left behind
+
+
+def test_clicking_a_quote_opens_its_document_at_the_span(
+    live_app: tuple[str, AssistantService], page: Page
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(live_app[0])
+    page.locator("#question textarea").fill(
+        "What percentage of a deep learning engineer's time goes into munging data?"
+    )
+    page.locator("#ask").click()
+    quote = page.locator("#sources .rag-quote").first
+    expect(quote).to_be_visible(timeout=60_000)
+    cited = quote.locator("mark").first.inner_text()
+    quote.click()
+    viewer = page.locator("#viewer")
+    expect(viewer.locator("mark#viewer-mark")).to_have_text(cited, timeout=30_000)
+    expect(viewer.locator("mark#viewer-mark")).to_be_in_viewport()
+    expect(viewer).to_contain_text("The Limitations of Deep Learning")  # the document's title
+    # The whole document, not the card's few lines around the quote.
+    assert len(viewer.inner_text()) > 5 * len(quote.inner_text())
+    page.screenshot(path=str(SCREENSHOT.with_name("ui-viewer.png")), full_page=True)
