@@ -29,8 +29,9 @@ def _open(args: argparse.Namespace) -> Assistant:
     return Assistant.open(args.index_dir, answer_settings(args))
 
 
-def print_answer(answer: Answer, *, shown: str = "") -> None:
-    """`shown`: the text already printed as it streamed."""
+def print_answer(answer: Answer, *, shown: str = "", said: set[str] | None = None) -> None:
+    """`shown`: the text already printed as it streamed. `said`: notices a session printed
+    before, not repeated (added to as they are printed)."""
     # Printed unless it streamed: a model's answer (its invalid markers are reported below)
     # or the quotes that replaced one that failed verification.
     if not (shown and (answer.mode == "llm" or shown.rstrip().endswith(answer.text))):
@@ -49,11 +50,19 @@ def print_answer(answer: Answer, *, shown: str = "") -> None:
         print("\nNot supported by the cited passages:")
         for sentence in answer.unsupported:
             print(f"  - {sentence}")
-    notice = "" if answer.notice in shown else answer.notice  # the stream may have said it
+    said = said if said is not None else set()
+    # Said once: not again when the stream or an earlier answer of the session said it.
+    notice = "" if answer.notice in shown or answer.notice in said else answer.notice
+    said.add(answer.notice)
     print(f"\n[{answer.mode}] {notice}".rstrip())
 
 
-def _stream(assistant: Assistant, question: str, history: list[dict[str, str]]) -> Answer:
+def _stream(
+    assistant: Assistant,
+    question: str,
+    history: list[dict[str, str]],
+    said: set[str] | None = None,
+) -> Answer:
     response = assistant.ask_stream(question, history)
     shown = ""
     # A model's answer streams as it is written; an extractive one is printed whole.
@@ -64,7 +73,7 @@ def _stream(assistant: Assistant, question: str, history: list[dict[str, str]]) 
         if shown:
             print()  # the streamed text ended without a newline
     answer = response.answer
-    print_answer(answer, shown=shown)
+    print_answer(answer, shown=shown, said=said)
     return answer
 
 
@@ -82,6 +91,7 @@ def _chat(args: argparse.Namespace) -> int:
     mode = "LLM" if assistant.mode == "llm" else "extractive"
     print(f"Ask about your documents ({mode} mode). Empty line or Ctrl-D to quit.")
     history: list[dict[str, str]] = []
+    said: set[str] = set()  # the notices printed so far: each is said once a session
     while True:
         try:
             question = input("\n> ").strip()
@@ -91,7 +101,7 @@ def _chat(args: argparse.Namespace) -> int:
         if not question or question in {"exit", "quit"}:
             return 0
         try:
-            answer = _stream(assistant, question, history)
+            answer = _stream(assistant, question, history, said)
         except QuestionError as exc:
             print(f"rag: {exc}", file=sys.stderr)
             continue

@@ -176,10 +176,13 @@ def _documents_panel() -> DocumentsPanel:
 def _settings_panel(k: int, llm: bool) -> SettingsPanel:
     return SettingsPanel(
         k=gr.Slider(1, 10, value=k, step=1, label="Passages per answer (k)"),
+        # Without a model there is nothing to choose: the control shows only with one.
         mode=gr.Radio(
             list(ASK_MODES) if llm else ["extractive"],
             value="auto" if llm else "extractive",
             label="Mode",
+            visible=llm,
+            elem_id="mode",
         ),
         temperature=gr.Slider(0.0, 1.5, value=0.0, step=0.1, label="Temperature", visible=llm),
     )

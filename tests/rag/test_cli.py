@@ -73,6 +73,9 @@ def test_chat_keeps_history_for_follow_ups(corpus_index: Path) -> None:
     # "Why not?" alone abstains; answered with sources, it was searched with the first question.
     assert result.stdout.count("Sources:") == 2
     assert "[abstained]" not in result.stdout
+    # The long extractive notice is said once a session, not after every answer.
+    assert result.stdout.count("Extractive answer") == 1
+    assert result.stdout.count("[extractive]") == 2
 
 
 def test_errors_a_user_can_act_on(tmp_path: Path, corpus_index: Path) -> None:

@@ -115,6 +115,10 @@ def test_a_question_in_the_browser_shows_an_answer_and_a_source_card(
     expect(page.locator("#src-1-1")).to_be_visible()
     expect(page.locator("#src-1-1.rag-flash")).to_have_count(1)
     assert SCREENSHOT.stat().st_size > 10_000
+    # Without a model, Settings offers no Mode to choose (one choice is no choice).
+    page.get_by_role("tab", name="Settings").click()
+    expect(page.get_by_text("Passages per answer (k)")).to_be_visible()
+    expect(page.locator("#mode")).not_to_be_visible()
 
 
 def test_the_documents_panel_is_live_and_removing_asks_first(
