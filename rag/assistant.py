@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -162,7 +162,7 @@ class Assistant:
         `.answer`. A bad question or mode raises here, before anything streams."""
         question = self.check_question(question)
         answerer = self._answerers[self.resolve_mode(mode)]
-        return Response(self._answer(question, history or (), answerer, k))
+        return Response(self._answer(question, _checked(history), answerer, k))
 
     def _answer(
         self, question: str, history: Sequence[Message], answerer: Answerer, k: int | None
@@ -260,6 +260,22 @@ class _Laps:
     def finish(self) -> dict[str, float]:
         self.timings["total_ms"] = (time.perf_counter() - self.started) * 1000
         return self.timings
+
+
+def _checked(history: Sequence[Message] | None) -> Sequence[Message]:
+    """The history as given, or `QuestionError` saying its format when it is not one."""
+    for message in history or ():
+        if not (
+            isinstance(message, Mapping)
+            and isinstance(message.get("role"), str)
+            and isinstance(message.get("content"), str)
+        ):
+            raise QuestionError(
+                "The history is a list of messages, oldest first, each like "
+                "{'role': 'user', 'content': 'the question'} or {'role': 'assistant', "
+                f"'content': 'the answer'}}; got {message!r:.80}."
+            )
+    return history or ()
 
 
 def _last_answer(history: Sequence[Message]) -> str:

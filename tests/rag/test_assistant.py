@@ -71,3 +71,15 @@ def test_with_generation_shares_components_and_changes_only_generation(
 def test_warm_up_loads_the_models(assistant: Assistant) -> None:
     assistant.warm_up()  # extractive: the encoder; no LLM, no reranker installed
     assert assistant.ask("What is program synthesis?").citations
+
+
+def test_a_history_in_another_shape_is_refused_with_the_shape_it_wants(
+    assistant: Assistant,
+) -> None:
+    with pytest.raises(QuestionError, match=r"\{'role': 'user', 'content': 'the question'\}"):
+        assistant.ask("Why not?", [("Will deep learning be interpretable?", "Unlikely.")])  # type: ignore[list-item]
+    history = [
+        {"role": "user", "content": "Will deep learning be interpretable?"},
+        {"role": "assistant", "content": "Unlikely to be fully interpretable."},
+    ]
+    assert assistant.ask("Why not?", history).citations
