@@ -50,6 +50,9 @@ class ConversationRow:
     question: str
     followup: bool
     gold: tuple[Gold, ...] = ()
+    # The documents give no more than the earlier answer quoted: a follow-up's answer must
+    # say so ("Why?" after an answer whose reason is all there is).
+    no_more: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,7 @@ def load_conversations(path: Path = DEFAULT_CONVERSATIONS) -> list[ConversationR
                     str(row["question"]),
                     bool(row["followup"]),
                     tuple(Gold(str(g["source"]), str(g["quote"])) for g in row.get("gold", [])),
+                    bool(row.get("no_more", False)),
                 )
             )
         except (KeyError, TypeError) as exc:

@@ -56,6 +56,10 @@ class ConversationResult:
     gold_rank: int | None  # rank of the first passage holding a gold quote, among those used
     mode: str
     answer: str
+    graded: bool = False  # a follow-up with gold quotes: its answer is scored
+    correctness: float | None = None  # a follow-up's answer against its gold quotes
+    no_more: bool = False  # the label: the documents give no more than the earlier answer
+    said_no_more: bool = False  # the answer said so
 
     @property
     def rewritten(self) -> bool:

@@ -12,6 +12,7 @@ from rag import Assistant, Settings
 from rag.settings import AskMode, GenerationSettings, RetrievalSettings
 from rag.verification import Judge
 
+from . import metrics
 from .datasets import (
     DEFAULT_CONVERSATIONS,
     DEFAULT_QA,
@@ -86,6 +87,12 @@ def run_eval(
     seconds = time.perf_counter() - started
     summary, curve = summarize(results, k)
     summary |= summarize_conversations(talks, k)
+    # Correctness over every graded answer: the questions' and the follow-ups'.
+    summary["qa_correctness"] = summary["correctness"]
+    summary["correctness"] = metrics.mean(
+        [r.correctness for r in results if r.correctness is not None]
+        + [t.correctness for t in talks if t.correctness is not None]
+    )
     summary["judge_threshold"] = chosen.threshold
     return EvalReport(
         dataset=str(dataset),

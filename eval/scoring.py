@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 
 from rag import Answer, Assistant
-from rag.answer import MARKER, claims
+from rag.answer import MARKER, NO_MORE, claims
 from rag.records import Hit
 from rag.text import lexicon
 from rag.verification import Judge
@@ -75,26 +75,33 @@ def _same_point(statement: set[str], truth: set[str]) -> bool:
 def _correctness(
     answer: Answer, row: QARow, assistant: Assistant
 ) -> tuple[float | None, float | None]:
+    """(correctness, the earlier reference match) of a QA row's answer; None for a row that
+    is not answerable or an abstention."""
+    if not row.answerable or answer.mode == "abstained":
+        return None, None
+    return answer_correctness(answer, row.gold, row.reference, assistant)
+
+
+def answer_correctness(
+    answer: Answer, gold: Sequence[Gold], reference: str, assistant: Assistant
+) -> tuple[float, float]:
     """(correctness, the earlier reference match). Correctness is RAGAS's answer correctness:
     0.75 x the F1 of the answer's sentences against the gold quotes (a padded sentence is a
     false positive, a missed gold quote a false negative) + 0.25 x the answer's similarity to
     the reference or the gold quotes, whichever is closer. The earlier figure alone cannot
     tell a padded answer from a perfect one: quoting exactly the gold sentences scores 0.78
     on it, because a verbatim quote shares few words with a short reference like "In 2012."."""
-    if not row.answerable or answer.mode == "abstained":
-        return None, None
-    text = MARKER.sub("", answer.text)
-    truths = [lexicon.content_stems(g.quote) for g in row.gold] or [
-        lexicon.content_stems(row.reference)
-    ]
-    statements = [lexicon.content_stems(c.text) for c in claims(answer.text)]
+    shown = answer.text.removeprefix(NO_MORE).strip()  # "no more than": then the quotes
+    text = MARKER.sub("", shown)
+    truths = [lexicon.content_stems(g.quote) for g in gold] or [lexicon.content_stems(reference)]
+    statements = [lexicon.content_stems(c.text) for c in claims(shown)]
     matched = [any(_same_point(s, t) for t in truths) for s in statements]
     missed = sum(not any(_same_point(s, t) for s in statements) for t in truths)
     f1 = metrics.statement_f1(sum(matched), len(matched) - sum(matched), missed)
-    gold = " ".join(g.quote for g in row.gold)
-    vectors = assistant.index.embedder.encode([text, row.reference or gold, gold or row.reference])
+    quotes = " ".join(g.quote for g in gold)
+    vectors = assistant.index.embedder.encode([text, reference or quotes, quotes or reference])
     similarity = max(float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2]), 0.0)
-    return 0.75 * f1 + 0.25 * similarity, _match(assistant, text, row.reference or gold)
+    return 0.75 * f1 + 0.25 * similarity, _match(assistant, text, reference or quotes)
 
 
 def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResult:
@@ -139,6 +146,9 @@ def evaluate_conversation(assistant: Assistant, row: ConversationRow) -> Convers
             {"role": "assistant", "content": reply.text},
         ]
     answer = assistant.ask(row.question, history)
+    graded = row.followup and bool(row.gold)
+    scored = graded and answer.mode != "abstained"
+    correctness = answer_correctness(answer, row.gold, "", assistant)[0] if scored else None
     return ConversationResult(
         id=row.id,
         history=row.history,
@@ -148,4 +158,8 @@ def evaluate_conversation(assistant: Assistant, row: ConversationRow) -> Convers
         gold_rank=_gold_rank(answer.hits, row.gold) if row.gold else None,
         mode=answer.mode,
         answer=answer.text,
+        graded=graded,
+        correctness=correctness,
+        no_more=row.no_more,
+        said_no_more=answer.text.startswith(NO_MORE),
     )

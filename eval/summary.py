@@ -92,9 +92,17 @@ def summarize_conversations(
         return {}
     rewritten = [r for r in results if r.rewritten]
     followups = [r for r in results if r.followup]
+    graded = [r for r in followups if r.graded]
     return {
         "rewrite_precision": metrics.mean([float(r.followup) for r in rewritten]),
         "rewrite_recall": metrics.mean([float(r.rewritten) for r in followups]),
         f"followup_recall@{k}": metrics.recall_at_k([r.gold_rank for r in followups], k),
+        "followup_correctness": metrics.mean(
+            [r.correctness for r in graded if r.correctness is not None]
+        ),
+        # "Why?" with no further reason in the documents says so, and only then.
+        "followup_no_more_accuracy": metrics.mean(
+            [float(r.said_no_more == r.no_more) for r in graded]
+        ),
         "conversations": float(len(results)),
     }

@@ -4,11 +4,12 @@ citation marker format both use (citations.py)."""
 
 from .answerer import Answerer, AnswerMode, Draft, Written
 from .citations import MARKER, Claim, claims
-from .extractive import ExtractiveAnswerer
+from .extractive import NO_MORE, ExtractiveAnswerer
 from .llm import LLMAnswerer
 
 __all__ = [
     "MARKER",
+    "NO_MORE",
     "AnswerMode",
     "Answerer",
     "Claim",

@@ -15,7 +15,7 @@ import numpy as np
 from index import Chunk
 from index.embedding import Embedder
 
-from ..question.asks import asks
+from ..question.asks import asks, explains, only_names, wants_explanation
 from ..records import Hit
 from ..settings import ExtractiveSettings
 from ..text import lexicon
@@ -93,12 +93,16 @@ class ExtractiveAnswerer:
         self, question: str, hits: Sequence[Hit], said: str = ""
     ) -> Generator[str, None, Draft]:
         quotes = self.best_sentences(question, hits, said)
+        # "Why?" after an answer, and nothing new explains it: say so, quoting it again.
+        again = bool(said) and bool(quotes) and all(q.text in said for q in quotes)
         # Markers count 1..n in order of first use, whatever rank a passage had: the
         # cited passages come first in the draft's hits, the others after them.
         cited = list(dict.fromkeys(q.hit for q in quotes))
         order = cited + [i for i in range(len(hits)) if i not in cited]
         number = {hit: n for n, hit in enumerate(order, start=1)}
         text = render(quotes, number)
+        if again:
+            text = f"{NO_MORE} {text}"
         yield text
         claims = tuple(Claim(q.text, (number[q.hit],), (q.start, q.end)) for q in quotes)
         return Draft(text, claims, tuple(hits[i] for i in order), notice=self._notice)
@@ -112,9 +116,40 @@ class ExtractiveAnswerer:
         Sentences in `said` (the answer a follow-up follows) are left out while others
         remain: "Why not?" wants more than the answer it questions."""
         scored = self.scored(question, hits)
-        scored = [q for q in scored if q.text not in said] or scored
         if not scored:
             return []
+        fresh = [q for q in scored if q.text not in said]
+        wanted = wants_explanation(question) if said else None
+        if wanted is not None and fresh:
+            # "Why?" after an answer wants a sentence that gives a reason ("how?": a means),
+            # near the best of the sentences not yet quoted; when none does, what was quoted
+            # is all the documents give (draft() says so).
+            quoted = [q for q in scored if q.text in said]
+            # A reason sits near the claim it explains: in a document that was quoted.
+            documents = {hits[q.hit].chunk.document_id for q in quoted}
+            bar = fresh[0].score * self._settings.relative_floor
+            explaining = [
+                q
+                for q in fresh
+                if explains(q.text, wanted)
+                and q.score >= bar
+                and hits[q.hit].chunk.document_id in documents
+            ]
+            if not explaining and quoted:
+                return sorted(quoted, key=lambda q: (q.hit, q.start))
+            fresh = explaining or fresh
+        scored = fresh or scored
+        # "What is X?": a sentence that only names X says nothing of what it is; it is left
+        # out while another sentence about X remains.
+        naming = [q for q in scored if only_names(question, q.text)]
+        if naming:
+            about = lexicon.content_stems(question)
+            rest = [q for q in scored if q not in naming and q.stems & about]
+            if rest:
+                # What X is is told where X is named: the rest of the answer stays in that
+                # document.
+                document = hits[rest[0].hit].chunk.document_id
+                scored = [q for q in rest if hits[q.hit].chunk.document_id == document]
         settings = self._settings
         floor = scored[0].score * settings.relative_floor
         weights = self.weights(question, hits)
@@ -221,6 +256,8 @@ class ExtractiveAnswerer:
 
 _CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Hence)\b")
 # Openings that cannot be read without the sentence before.
+_ONLY_LINK = re.compile(r"^\W*!?\[[^\]]*\]\([^)]*\)\W*$")
+NO_MORE = "Your documents say no more about it than what was quoted:"
 _LEANS_BACK = re.compile(r"^(?:Rather|Instead|However)\b")
 
 
@@ -248,8 +285,11 @@ def _line_start(text: str, at: int) -> int:
 
 
 def _answer_like(text: str, at: int, sentence: str, min_words: int) -> bool:
-    """Not a heading, a lead-in ("Key topics include:"), a question, or a fragment."""
+    """Not a heading, a lead-in ("Key topics include:"), a question, a link alone (a title
+    line like "[The Limitations of Deep Learning](https://...)"), or a fragment."""
     if text[_line_start(text, at) : at].lstrip().startswith("#"):
+        return False
+    if _ONLY_LINK.match(sentence):
         return False
     if sentence.endswith(("?", ":")):
         return False

@@ -52,6 +52,51 @@ _REASON = re.compile(
     r"as a result|leads? to|in order to|caused? by)\b",
     re.IGNORECASE,
 )
+# A follow-up that asks for an explanation of what was just said: its last sentence is "Why?",
+# "Why not?", "How so?", "How?", "How does it work?" (not "how many/much/long/often": those
+# ask for a figure).
+_EXPLAIN = re.compile(
+    r"(?:^|[.?!]\s+)(why|how come|how(?!\s+(?:many|much|long|often|old|far|big|large)\b))"
+    r"\b[^.?!]*\?\s*$",
+    re.IGNORECASE,
+)
+# What a sentence that explains how says: "by adding...", "through ...", "via ...".
+_MEANS = re.compile(r"\b(?:by \w+ing|through|via|using)\b", re.IGNORECASE)
+# "What is X?" / "What are Xs?": X, when the question asks what a thing is.
+_DEFINE = re.compile(
+    r"^\W*what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([^?]{2,60}?)\s*\?*\s*$", re.IGNORECASE
+)
+_MARKUP = re.compile(r"[*_`\[\]]")
+# A sentence that only names X: "...is that of X", "...called X", "...known as X".
+_NAMING = r"(?:that of|called|named|known as|namely|is|are|was|:)\s+(?:an?\s+|the\s+)?"
+
+
+def wants_explanation(question: str) -> Literal["why", "how"] | None:
+    """Does the question (its last sentence, for a rewritten follow-up) ask why or how?"""
+    match = _EXPLAIN.search(question)
+    if match is None:
+        return None
+    return "how" if match.group(1).lower() == "how" else "why"
+
+
+def explains(sentence: str, wanted: Literal["why", "how"]) -> bool:
+    """Does `sentence` give a reason ("because", "due to", "leads to") for why, or a means
+    ("by doing", "through", "via") for how?"""
+    pattern = _REASON if wanted == "why" else _MEANS
+    return pattern.search(sentence) is not None
+
+
+def only_names(question: str, sentence: str) -> bool:
+    """For "What is X?": `sentence` ends by naming X ("...is that of *program synthesis*")
+    and so says that X exists, not what it is."""
+    match = _DEFINE.match(question)
+    if match is None:
+        return False
+    subject = re.escape(_MARKUP.sub("", match.group(1)).strip())
+    plain = _MARKUP.sub("", sentence).strip().rstrip(".!")
+    return re.search(rf"{_NAMING}{subject}$", plain, re.IGNORECASE) is not None
+
+
 # A quantity on its own: not part of a name ("GPT-3", "top-5") or a timestamp ("00:02:07,410").
 _QUANTITY = re.compile(r"(?<![\w:.,-])\d+(?:[.,]\d+)*%?(?![\w:-])")
 _TIMESTAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[,.]\d+)?")

@@ -1,6 +1,7 @@
 import pytest
 
 from rag import Assistant
+from rag.answer import NO_MORE
 from rag.question.followup import FollowupRewriter, is_fragment, pointers
 
 rewriter = FollowupRewriter()
@@ -103,12 +104,44 @@ def test_an_unrelated_second_question_gets_the_answer_it_gets_alone(assistant: A
     assert assistant.ask(second, history).text == assistant.ask(second).text
 
 
-def test_why_not_does_not_repeat_the_answer_it_questions(assistant: Assistant) -> None:
+def test_why_not_gives_a_reason_or_says_there_is_no_more(assistant: Assistant) -> None:
+    """The documents say deep learning is unlikely to be fully interpretable, and not why: the
+    answer says so and cites what it said, instead of quoting an unrelated sentence."""
     first = assistant.ask(PREVIOUS)
     history = [{"role": "user", "content": PREVIOUS}, {"role": "assistant", "content": first.text}]
     followup = assistant.ask("Why not?", history)
     assert followup.question == f"{PREVIOUS} Why not?"
-    assert followup.citations and all(c.quote not in first.text for c in followup.citations)
+    assert followup.text.startswith(NO_MORE)
+    assert followup.citations and all(c.quote in first.text for c in followup.citations)
+    assert all(c.verified for c in followup.citations)
+
+
+@pytest.mark.parametrize(
+    ("first", "followup", "reason"),
+    [
+        ("Does Ilya Sutskever expect deep learning to keep making progress?", "Why?",
+         "improvement in many areas will still lead to robust progress"),
+        ("What did the Keras blog say about program synthesis?",
+         "How does it differ from machine learning?", "we generate *source code* via"),
+    ],
+)  # fmt: skip
+def test_why_and_how_after_an_answer_quote_a_new_sentence_that_explains(
+    assistant: Assistant, first: str, followup: str, reason: str
+) -> None:
+    earlier = assistant.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.text}]
+    answer = assistant.ask(followup, history)
+    assert reason in answer.text and not answer.text.startswith(NO_MORE)
+    assert all(c.quote not in earlier.text for c in answer.citations)
+
+
+def test_why_after_an_answer_whose_reason_is_all_there_is_says_so(assistant: Assistant) -> None:
+    first = "Why do tree-based methods still beat neural networks on tabular data?"
+    earlier = assistant.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.text}]
+    answer = assistant.ask("Why?", history)
+    assert answer.text == f"{NO_MORE} {earlier.text}"  # the same quote, the same [1]
+    assert "augmented" not in answer.text
 
 
 def test_a_model_that_echoes_the_question_resolved_nothing() -> None:
