@@ -114,42 +114,14 @@ class ExtractiveAnswerer:
         one that continues it ("This strategy..."). One sentence that answers beats three
         that circle the topic.
         Sentences in `said` (the answer a follow-up follows) are left out while others
-        remain: "Why not?" wants more than the answer it questions."""
+        remain (see _beyond); "What is X?" is answered by what says what X is (_defining)."""
         scored = self.scored(question, hits)
         if not scored:
             return []
-        fresh = [q for q in scored if q.text not in said]
-        wanted = wants_explanation(question) if said else None
-        if wanted is not None and fresh:
-            # "Why?" after an answer wants a sentence that gives a reason ("how?": a means),
-            # near the best of the sentences not yet quoted; when none does, what was quoted
-            # is all the documents give (draft() says so).
-            quoted = [q for q in scored if q.text in said]
-            # A reason sits near the claim it explains: in a document that was quoted.
-            documents = {hits[q.hit].chunk.document_id for q in quoted}
-            bar = fresh[0].score * self._settings.relative_floor
-            explaining = [
-                q
-                for q in fresh
-                if explains(q.text, wanted)
-                and q.score >= bar
-                and hits[q.hit].chunk.document_id in documents
-            ]
-            if not explaining and quoted:
-                return sorted(quoted, key=lambda q: (q.hit, q.start))
-            fresh = explaining or fresh
-        scored = fresh or scored
-        # "What is X?": a sentence that only names X says nothing of what it is; it is left
-        # out while another sentence about X remains.
-        naming = [q for q in scored if only_names(question, q.text)]
-        if naming:
-            about = lexicon.content_stems(question)
-            rest = [q for q in scored if q not in naming and q.stems & about]
-            if rest:
-                # What X is is told where X is named: the rest of the answer stays in that
-                # document.
-                document = hits[rest[0].hit].chunk.document_id
-                scored = [q for q in rest if hits[q.hit].chunk.document_id == document]
+        scored = _beyond(said, question, hits, scored, self._settings.relative_floor)
+        if said and all(q.text in said for q in scored):
+            return sorted(scored, key=lambda q: (q.hit, q.start))  # no more than was quoted
+        scored = _defining(question, hits, scored)
         settings = self._settings
         floor = scored[0].score * settings.relative_floor
         weights = self.weights(question, hits)
@@ -259,6 +231,46 @@ _CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Henc
 _ONLY_LINK = re.compile(r"^\W*!?\[[^\]]*\]\([^)]*\)\W*$")
 NO_MORE = "Your documents say no more about it than what was quoted:"
 _LEANS_BACK = re.compile(r"^(?:Rather|Instead|However)\b")
+
+
+def _beyond(
+    said: str, question: str, hits: Sequence[Hit], scored: list[Quote], share: float
+) -> list[Quote]:
+    """The candidates of a follow-up: the sentences not in `said`, the answer it follows,
+    while any remain. "Why?" after an answer wants one that gives a reason ("How?": a
+    means), from a document that was quoted (a reason sits near the claim it explains) and
+    scoring `share` of the best not yet quoted; when none does, the quoted sentences are all
+    the documents give, and they are returned (draft() says so)."""
+    fresh = [q for q in scored if q.text not in said]
+    wanted = wants_explanation(question) if said and fresh else None
+    if wanted is None:
+        return fresh or scored
+    quoted = [q for q in scored if q.text in said]
+    documents = {hits[q.hit].chunk.document_id for q in quoted}
+    bar = fresh[0].score * share
+    explaining = [
+        q
+        for q in fresh
+        if explains(q.text, wanted)
+        and q.score >= bar
+        and hits[q.hit].chunk.document_id in documents
+    ]
+    return explaining or quoted or fresh
+
+
+def _defining(question: str, hits: Sequence[Hit], scored: list[Quote]) -> list[Quote]:
+    """For "What is X?": a sentence that only names X ("...is that of *program synthesis*")
+    says nothing of what it is; it is left out while another sentence about X remains, and
+    the answer stays in that one's document (what X is is told where X is discussed)."""
+    naming = [q for q in scored if only_names(question, q.text)]
+    if not naming:
+        return scored
+    about = lexicon.content_stems(question)
+    rest = [q for q in scored if q not in naming and q.stems & about]
+    if not rest:
+        return scored
+    document = hits[rest[0].hit].chunk.document_id
+    return [q for q in rest if hits[q.hit].chunk.document_id == document]
 
 
 def _follows(quote: Quote, other: Quote) -> bool:
