@@ -163,8 +163,12 @@ class ExtractiveAnswerer:
         passages = [self.passage(hit.chunk.text) for hit in hits[: self._settings.passages]]
         candidates = [stems for p in passages for stems in p.stems]
         n = len(candidates)
+        # A follow-up searched with the question before it ("What role does academia
+        # play...? What strengths does it keep?") asks about its own words: they count double.
+        own = lexicon.content_stems(_last_sentence(question))
         return {
-            w: math.log(1 + (n + 1) / (1 + sum(w in stems for stems in candidates)))
+            w: (1 + (w in own))
+            * math.log(1 + (n + 1) / (1 + sum(w in stems for stems in candidates)))
             for w in lexicon.content_stems(question)
         }
 
@@ -231,6 +235,12 @@ _CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Henc
 _ONLY_LINK = re.compile(r"^\W*!?\[[^\]]*\]\([^)]*\)\W*$")
 NO_MORE = "Your documents say no more about it than what was quoted:"
 _LEANS_BACK = re.compile(r"^(?:Rather|Instead|However)\b")
+
+
+def _last_sentence(question: str) -> str:
+    """The follow-up in a question joined to the one before it; "" for a single question."""
+    parts = re.split(r"(?<=[?.!])\s+", question.strip())
+    return parts[-1] if len(parts) > 1 else ""
 
 
 def _beyond(

@@ -151,3 +151,15 @@ def test_a_model_that_echoes_the_question_resolved_nothing() -> None:
         assert rewriter.standalone("Why not?", HISTORY, ScriptedGenerator(reply)) == (
             "Will deep learning be interpretable? Why not?"
         )
+
+
+def test_a_follow_up_is_answered_about_its_own_words(assistant: Assistant) -> None:
+    """Searched together with the question before it, "What strengths does it keep?" is
+    still about strengths, not about academia's role in general."""
+    first = "What role does academia play in deep learning research?"
+    earlier = assistant.ask(first)
+    history = [{"role": "user", "content": first}, {"role": "assistant", "content": earlier.text}]
+    answer = assistant.ask("What strengths does it keep?", history)
+    assert answer.text.startswith(
+        "The entire ecosystem is evolving but academia retains unique strengths."
+    )
