@@ -141,9 +141,15 @@ def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
         stop = line if line != -1 else stop
     lead = "…" if begin > 0 and text[begin - 1] != "\n" else ""
     tail = "…" if stop < len(text) and text[stop] != "\n" else ""
-    marked = f"{lead}{text[begin:start]}{_OPEN}{quote}{_CLOSE}{text[end:stop]}{tail}"
+    return _highlighted(f"{lead}{text[begin:start]}", quote, f"{text[end:stop]}{tail}")
+
+
+def _highlighted(before: str, span: str, after: str, mark: str = "<mark>") -> str:
+    """`before` `span` `after` rendered as markdown, `span` highlighted: it travels through
+    the renderer between two private-use characters, which then become the mark's tags."""
+    marked = f"{before}{_OPEN}{span}{_CLOSE}{after}"
     rendered = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
-    return rendered.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return rendered.replace(_OPEN, mark).replace(_CLOSE, "</mark>")
 
 
 def document_view(doc: Document, start: int, end: int) -> str:
@@ -156,9 +162,7 @@ def document_view(doc: Document, start: int, end: int) -> str:
         text, offset = doc.text[page.start : page.end], page.start
         where = f'<span class="rag-file">page {page.number} of {doc.pages[-1].number}</span>'
     a, b = max(0, start - offset), min(len(text), end - offset)
-    marked = f"{text[:a]}{_OPEN}{text[a:b]}{_CLOSE}{text[b:]}"
-    body = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
-    body = body.replace(_OPEN, '<mark id="viewer-mark">').replace(_CLOSE, "</mark>")
+    body = _highlighted(text[:a], text[a:b], text[b:], mark='<mark id="viewer-mark">')
     return (
         f'<div class="rag-viewer" data-document="{e(doc.id)}"><h3>{_named(doc.title, doc.source)}'
         f" {where}</h3>{body}</div>"

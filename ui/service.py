@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import logging
 import threading
@@ -110,7 +109,7 @@ class AssistantService:
         """One row per indexed document, as the Documents table lists them."""
         with self.using() as assistant:
             idx = assistant.index
-            counts = collections.Counter(idx.chunk_counts())
+            counts = idx.chunk_counts()
             return [
                 DocumentRow(
                     d.source, d.title or d.source, len(d.pages) or None, counts.get(d.id, 0)

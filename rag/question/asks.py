@@ -12,6 +12,7 @@ in particular", which leaves the answer as it was.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,15 +87,18 @@ def explains(sentence: str, wanted: Literal["why", "how"]) -> bool:
     return pattern.search(sentence) is not None
 
 
-def only_names(question: str, sentence: str) -> bool:
-    """For "What is X?": `sentence` ends by naming X ("...is that of *program synthesis*")
-    and so says that X exists, not what it is."""
+def only_names(question: str) -> Callable[[str], bool] | None:
+    """For "What is X?": a test of whether a sentence ends by naming X ("...is that of
+    *program synthesis*"), and so says that X exists, not what it is. None for another
+    question."""
     match = _DEFINE.match(question)
     if match is None:
-        return False
+        return None
     subject = re.escape(_MARKUP.sub("", match.group(1)).strip())
-    plain = _MARKUP.sub("", sentence).strip().rstrip(".!")
-    return re.search(rf"{_NAMING}{subject}$", plain, re.IGNORECASE) is not None
+    naming = re.compile(rf"{_NAMING}{subject}$", re.IGNORECASE)
+    return lambda sentence: (
+        naming.search(_MARKUP.sub("", sentence).strip().rstrip(".!")) is not None
+    )
 
 
 # A quantity on its own: not part of a name ("GPT-3", "top-5") or a timestamp ("00:02:07,410").
