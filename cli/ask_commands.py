@@ -43,9 +43,8 @@ def print_answer(answer: Answer, *, shown: str = "", said: set[str] | None = Non
         for c in answer.citations:
             page = f", page {c.page}" if c.page is not None else ""
             badge = "verified" if c.verified else "NOT SUPPORTED"
-            print(
-                f"  [{c.marker}] {c.source}{page}, chars {c.start}-{c.end} ({badge}): “{c.quote}”"
-            )
+            quote = " ".join(c.quote.split())  # one line, though it spans a paragraph break
+            print(f"  [{c.marker}] {c.source}{page}, chars {c.start}-{c.end} ({badge}): “{quote}”")
     if answer.unsupported:
         print("\nNot supported by the cited passages:")
         for sentence in answer.unsupported:

@@ -147,9 +147,13 @@ def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
 def _highlighted(before: str, span: str, after: str, mark: str = "<mark>") -> str:
     """`before` `span` `after` rendered as markdown, `span` highlighted: it travels through
     the renderer between two private-use characters, which then become the mark's tags."""
-    marked = f"{before}{_OPEN}{span}{_CLOSE}{after}"
+    # A span across a paragraph break is marked line by line: a mark cannot hold a <p>.
+    lines = [f"{_OPEN}{line}{_CLOSE}" if line.strip() else line for line in span.split("\n")]
+    marked = before + "\n".join(lines) + after
     rendered = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
-    return rendered.replace(_OPEN, mark).replace(_CLOSE, "</mark>")
+    # The first mark is `mark` (the viewer's has the id it scrolls to), the others plain.
+    rendered = rendered.replace(_OPEN, mark, 1).replace(_OPEN, "<mark>")
+    return rendered.replace(_CLOSE, "</mark>")
 
 
 def document_view(doc: Document, start: int, end: int) -> str:

@@ -126,6 +126,12 @@ class ExtractiveAnswerer:
         floor = scored[0].score * settings.relative_floor
         weights = self.weights(question, hits)
         enough = settings.min_added * sum(weights.values())
+        # A follow-up searched with the question before it ("Where do neural networks
+        # dominate? What about tabular data?") was asked for its own words: a sentence that
+        # adds only the earlier question's ("neural networks") answers that one again.
+        own = lexicon.content_stems(_last_sentence(question))
+        if own:
+            weights = {w: weight for w, weight in weights.items() if w in own}
         chosen = [scored[0]]
         covered = weights.keys() & scored[0].stems
         for quote in scored[1:]:
@@ -134,13 +140,15 @@ class ExtractiveAnswerer:
             if any(quote.text == c.text for c in chosen):
                 continue
             added = sum(weights[w] for w in (weights.keys() & quote.stems) - covered)
-            if added >= enough > 0 or any(_continues(quote, c) for c in chosen):
+            if any(_continues(quote, c) for c in chosen) or (
+                added >= enough > 0 and not _leans_back(quote)
+            ):
                 chosen.append(quote)
                 covered |= weights.keys() & quote.stems
         # "Rather, it is a collection of opinions..." cannot be read without the sentence
-        # before it: that one comes along.
+        # before it: that one comes along. Nor can it be quoted for the words it adds alone.
         for quote in list(chosen):
-            if _LEANS_BACK.match(quote.text):
+            if _leans_back(quote):
                 before = next((q for q in scored if _follows(quote, q)), None)
                 if before is not None and before not in chosen:
                     chosen.append(before)
@@ -196,7 +204,8 @@ class ExtractiveAnswerer:
             for n, ((s, e), stems, own, sim) in enumerate(
                 zip(passage.spans, passage.stems, passage.own, similarity, strict=True)
             ):
-                text = hit.chunk.text[s:e]
+                # A sentence that goes on past a line break reads as one line in an answer.
+                text = _LINE_BREAK.sub(" ", hit.chunk.text[s:e])
                 overlap = sum(weights[w] for w in wanted & stems) / total if total else 0.0
                 bonus = settings.asked_bonus * (
                     (asked.kind is not None and asked.gives(text)) + asked.gives_reason(text)
@@ -230,6 +239,7 @@ class ExtractiveAnswerer:
         return vector
 
 
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Hence)\b")
 # Openings that cannot be read without the sentence before.
 _ONLY_LINK = re.compile(r"^\W*!?\[[^\]]*\]\([^)]*\)\W*$")
@@ -284,14 +294,24 @@ def _defining(question: str, hits: Sequence[Hit], scored: list[Quote]) -> list[Q
     return [q for q in rest if hits[q.hit].chunk.document_id == document]
 
 
+def _leans_back(quote: Quote) -> bool:
+    """Can `quote` not be read without the sentence before it: "Rather, ...", or one that
+    starts in lower case (a transcript's "just so that we can reach the point...")?"""
+    return _LEANS_BACK.match(quote.text) is not None or quote.text[:1].islower()
+
+
 def _follows(quote: Quote, other: Quote) -> bool:
     """`quote` is the answer-like sentence right after `other` in their passage."""
     return quote.hit == other.hit and quote.position == other.position + 1
 
 
 def _continues(quote: Quote, chosen: Quote) -> bool:
-    """`quote` is the sentence right after `chosen` and refers back to it."""
-    return _follows(quote, chosen) and _CONTINUATION.match(quote.text) is not None
+    """`quote` is the sentence right after `chosen` and refers back to it ("This strategy..."),
+    or finishes it: a transcript's "...reach the point where...." goes on in "just so that
+    we can reach the point where the neural network can even understand..."."""
+    return _follows(quote, chosen) and (
+        _CONTINUATION.match(quote.text) is not None or quote.text[:1].islower()
+    )
 
 
 def _continued(text: str, spans: Sequence[tuple[int, int]], j: int) -> str:

@@ -14,6 +14,7 @@ from index import Chunk, Document, Index
 from ..errors import RagError
 from ..records import Hit
 from ..settings import RetrievalSettings
+from ..text import stops_mid_sentence
 
 CACHE_SIZE = 256
 # BM25 (SQLite) and the dense side (onnxruntime, FAISS) both release the GIL, so they run side
@@ -41,12 +42,19 @@ def _max(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _overlap(a: Chunk, b: Chunk) -> bool:
+def _overlap(a: Chunk, b: Chunk, document: Document) -> bool:
+    """Do the passages overlap, or meet in the middle of a sentence (the splitter cut at a
+    paragraph break inside one: "...the reason we do the generalist" / "training is just so
+    that...")? Either way they are one passage."""
+    if a.document_id != b.document_id or a.page != b.page:
+        return False
+    if a.start <= b.end and b.start <= a.end:
+        return True
+    first, second = (a, b) if a.end < b.start else (b, a)
     return (
-        a.document_id == b.document_id
-        and a.page == b.page
-        and a.start <= b.end
-        and b.start <= a.end
+        not document.text[first.end : second.start].strip()
+        and stops_mid_sentence(first.text)
+        and second.text[:1].islower()
     )
 
 
@@ -69,7 +77,7 @@ def _absorb(chosen: list[Hit], at: int, document: Document) -> list[Hit]:
     while grown:
         grown = False
         for other in rest:
-            if _overlap(target.chunk, other.chunk):
+            if _overlap(target.chunk, other.chunk, document):
                 target = _merged(target, other, document)
                 rest.remove(other)
                 grown = True
@@ -140,9 +148,11 @@ class Retriever:
         for hit in ranked:
             if len(chosen) == k:
                 break
-            at = next((i for i, c in enumerate(chosen) if _overlap(c.chunk, hit.chunk)), None)
+            document = self.document(hit.chunk.document_id)
+            at = next(
+                (i for i, c in enumerate(chosen) if _overlap(c.chunk, hit.chunk, document)), None
+            )
             if at is not None:
-                document = self.document(hit.chunk.document_id)
                 chosen[at] = _merged(chosen[at], hit, document)
                 chosen = _absorb(chosen, at, document)
                 continue

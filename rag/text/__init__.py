@@ -3,6 +3,6 @@ offsets (sentences.py), and a bounded thread-safe memo for what is computed per 
 
 from . import lexicon
 from .memo import Memo
-from .sentences import sentence_spans, split_sentences
+from .sentences import sentence_spans, split_sentences, stops_mid_sentence
 
-__all__ = ["Memo", "lexicon", "sentence_spans", "split_sentences"]
+__all__ = ["Memo", "lexicon", "sentence_spans", "split_sentences", "stops_mid_sentence"]

@@ -24,24 +24,61 @@ def _segmenter() -> Any:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`; lines are split first (bullets, headings), list
-    markers are left out, whitespace trimmed: `text[start:end]` is the sentence itself."""
+    markers are left out, whitespace trimmed: `text[start:end]` is the sentence itself. A line
+    that stops mid-sentence goes on in the next one when that starts in lower case: a
+    transcript's or a PDF's paragraph break inside a sentence ("...the generalist" / "training
+    is just so that...") is not a sentence end."""
     spans: list[tuple[int, int]] = []
-    line_start = 0
-    for line in text.split("\n"):
-        mark = _LIST_MARK.match(line)
-        offset = line_start + (mark.end() if mark else 0)
-        body = line[mark.end() :] if mark else line
+    for start, end in _blocks(text):
+        mark = _LIST_MARK.match(text[start:end])
+        offset = start + (mark.end() if mark else 0)
+        # Same length, so pysbd's offsets stay offsets into `text`.
+        body = text[offset:end].replace("\n", " ")
         if body.strip():
             for seg in _segmenter().segment(body):
-                start, end = seg.start, seg.end
-                while start < end and body[start].isspace():
-                    start += 1
-                while end > start and body[end - 1].isspace():
-                    end -= 1
-                if end > start:
-                    spans.append((offset + start, offset + end))
-        line_start += len(line) + 1
+                s, e = seg.start, seg.end
+                while s < e and body[s].isspace():
+                    s += 1
+                while e > s and body[e - 1].isspace():
+                    e -= 1
+                if e > s:
+                    spans.append((offset + s, offset + e))
     return spans
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line, a line that stops mid-sentence joined to the next one that
+    goes on with it."""
+    lines, at = [], 0
+    for line in text.split("\n"):
+        lines.append((at, at + len(line)))
+        at += len(line) + 1
+    blocks: list[tuple[int, int]] = []
+    joined_to: tuple[int, int] | None = None  # the block the lines after it may continue
+    for start, end in lines:
+        line = text[start:end]
+        if not line.strip():
+            continue
+        if joined_to is not None and _goes_on(line):
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+        joined_to = blocks[-1] if stops_mid_sentence(line) else None
+    return blocks
+
+
+def stops_mid_sentence(text: str) -> bool:
+    """Does `text` (a line, a passage) end inside a sentence: on a word or a comma, not a
+    heading?"""
+    last_line = text.rstrip().rsplit("\n", 1)[-1]
+    return not last_line.lstrip().startswith("#") and (
+        last_line[-1:].isalnum() or last_line[-1:] == ","
+    )
+
+
+def _goes_on(line: str) -> bool:
+    body = line.lstrip()
+    return body[:1].islower() and _LIST_MARK.match(body) is None
 
 
 def split_sentences(text: str) -> list[str]:

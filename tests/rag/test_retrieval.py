@@ -75,3 +75,22 @@ def test_merging_overlapping_passages_keeps_exact_text_and_the_best_scores() -> 
     chosen = [_hit(doc, 20, 26, 0.8), merged, _hit(doc, 15, 19, 0.3)]
     absorbed = _absorb(chosen, 1, doc)
     assert [(h.chunk.start, h.chunk.end) for h in absorbed] == [(20, 26), (0, 19)]
+
+
+def test_passages_that_meet_inside_a_sentence_are_one_passage() -> None:
+    """The splitter cuts at a paragraph break even inside a sentence (a transcript's "...the
+    reason we do the generalist" / "training is just so that..."): the halves are merged, so
+    the sentence can be quoted whole. Passages that meet at a sentence's end stay apart."""
+    from rag.retrieval.retriever import _overlap
+
+    text = "We train the generalist\n\ntraining first. Then\n\nSpecialists come later."
+    doc = Document(
+        id="d", source="d.txt", path="/d.txt", title="d", text=text, pages=(), content_hash="h"
+    )
+    first, second = _hit(doc, 0, 23, 0.5).chunk, _hit(doc, 25, 45, 0.4).chunk
+    assert second.text.startswith("training") and _overlap(first, second, doc)
+    assert _overlap(second, first, doc)  # either order
+    then, capital = _hit(doc, 25, 45, 0.4).chunk, _hit(doc, 47, len(text), 0.3).chunk
+    assert then.text.endswith("Then") and not _overlap(then, capital, doc)  # capital: a new one
+    finished = _hit(doc, 25, 40, 0.4).chunk
+    assert finished.text.endswith("first.") and not _overlap(finished, capital, doc)

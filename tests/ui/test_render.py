@@ -128,3 +128,13 @@ def test_cards_render_the_documents_markdown_and_never_its_html() -> None:
     assert "<strong>bold</strong>" in card and "##" not in card and "**" not in card
     assert 'href="javascript' not in card and "<img" not in card
     assert "&lt;img src=x onerror=alert(1)&gt;" in card  # shown as text, never run
+
+
+def test_a_span_across_a_paragraph_break_is_highlighted_in_each_paragraph() -> None:
+    text = "Intro. But the reason we do the generalist\n\ntraining is just so. Then more."
+    doc = Document(id="d2", source="t.txt", path="/t.txt", title="t", text=text)
+    start, end = text.index("But"), text.index(" Then")
+    html = render.document_view(doc, start, end)
+    assert '<mark id="viewer-mark">But the reason we do the generalist</mark></p>' in html
+    assert "<p><mark>training is just so.</mark> Then more.</p>" in html
+    assert html.count("<mark") == html.count("</mark>") == 2
