@@ -43,12 +43,18 @@ def print_answer(answer: Answer, *, shown: str = "", said: set[str] | None = Non
         for c in answer.citations:
             page = f", page {c.page}" if c.page is not None else ""
             badge = "verified" if c.verified else "NOT SUPPORTED"
+            badge += ", attributed by the verifier" if c.attributed else ""
             quote = " ".join(c.quote.split())  # one line, though it spans a paragraph break
             print(f"  [{c.marker}] {c.source}{page}, chars {c.start}-{c.end} ({badge}): “{quote}”")
     if answer.unsupported:
-        print("\nNot supported by the cited passages:")
-        for sentence in answer.unsupported:
-            print(f"  - {sentence}")
+        held = answer.mode == "llm" and not any(s in answer.text for s in answer.unsupported)
+        if held:  # never shown, as the settings ask: counted here, kept in --json
+            n = len(answer.unsupported)
+            print(f"\n(held back: {n} sentence{'s' * (n != 1)} that no passage supports)")
+        else:
+            print("\nNot supported by the cited passages:")
+            for sentence in answer.unsupported:
+                print(f"  - {sentence}")
     said = said if said is not None else set()
     # Said once: not again when the stream or an earlier answer of the session said it.
     notice = "" if answer.notice in shown or answer.notice in said else answer.notice

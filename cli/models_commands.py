@@ -7,7 +7,15 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from rag.models import ROLES, download, local_path, models_file, read_models
+from rag.models import (
+    ROLES,
+    ModelSpec,
+    download,
+    local_path,
+    models_file,
+    packaged,
+    read_models,
+)
 
 
 def register(commands: Any) -> None:
@@ -28,26 +36,34 @@ def register(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
+    """Each model's status. Only lists: a model a package carries in parts is not joined
+    here (that writes hundreds of MB), it is "packaged" until first use."""
     specs = read_models()
-    paths = [local_path(spec) for spec in specs]
+    paths = [local_path(spec, assemble=False) for spec in specs]
+    statuses = [_status(spec, path) for spec, path in zip(specs, paths, strict=True)]
     if args.json:
         rows = [
-            {
-                **asdict(spec),
-                "status": "installed" if path else "missing",
-                "path": str(path) if path else None,
-            }
-            for spec, path in zip(specs, paths, strict=True)
+            {**asdict(spec), "status": status, "path": str(path) if path else None}
+            for spec, path, status in zip(specs, paths, statuses, strict=True)
         ]
         print(json.dumps({"models_file": str(models_file()), "models": rows}, indent=2))
         return 0
     print(f"models file: {models_file()}")
-    for spec, path in zip(specs, paths, strict=True):
+    for spec, path, status in zip(specs, paths, statuses, strict=True):
         name = spec.repo + (f"/{spec.file}" if spec.file else "")
-        status = "installed" if path else "missing"
-        where = path or f"not installed: rag models download {spec.role}"
+        where = path or (
+            "in its package; joined into the models folder on first use"
+            if status == "packaged"
+            else f"not installed: rag models download {spec.role}"
+        )
         print(f"  {spec.role:<9} {status:<9} {name} ({spec.license})\n  {'':<9} {where}")
     return 0
+
+
+def _status(spec: ModelSpec, path: object) -> str:
+    if path:
+        return "installed"
+    return "packaged" if packaged(spec) else "missing"
 
 
 def _download(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.records import SentenceCheck
+
 from .results import EvalReport, QuestionResult
 
 if TYPE_CHECKING:
@@ -223,14 +225,24 @@ def _model_text(q: QuestionResult) -> str:
         return ""
     verdict = "passed" if q.generated.passed else "failed: replaced by quotes"
     sentences = "".join(
-        f"<li class={'ok' if s.supported else 'bad'}>{html.escape(s.text)} "
-        f"<small>{list(s.markers)} ({s.support:.2f})</small></li>"
+        f"<li class={'ok' if s.shown else 'bad'}>{html.escape(s.text)} "
+        f"<small>{list(s.markers)} ({s.support:.2f}) {_fate(s)}</small></li>"
         for s in q.generated.sentences
     )
+    shown = html.escape(q.generated.shown) or "nothing"
     return (
         f"<details><summary>the model's answer: {verdict}</summary>"
-        f"<q>{html.escape(q.generated.raw)}</q><ul>{sentences}</ul></details>"
+        f"<p>raw: <q>{html.escape(q.generated.raw)}</q></p><p>shown: <q>{shown}</q></p>"
+        f"<ul>{sentences}</ul></details>"
     )
+
+
+def _fate(s: SentenceCheck) -> str:
+    if s.supported:
+        return "shown"
+    if s.attributed is not None:
+        return f"shown, attributed by the verifier to [{s.attributed}]"
+    return "held back"
 
 
 def write_report(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:

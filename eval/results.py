@@ -60,6 +60,9 @@ class ConversationResult:
     correctness: float | None = None  # a follow-up's answer against its gold quotes
     no_more: bool = False  # the label: the documents give no more than the earlier answer
     said_no_more: bool = False  # the answer said so
+    # A model's rewrite that is no question, copies an earlier answer or brings nothing of
+    # the conversation in (rag.question.good_rewrite): searched, it would have missed.
+    bad_rewrite: bool = False
 
     @property
     def rewritten(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from rag import Answer, Assistant
 from rag.answer import MARKER, NO_MORE, claims
+from rag.question import good_rewrite
 from rag.records import Hit
 from rag.text import lexicon
 from rag.verification import Judge
@@ -146,6 +147,9 @@ def evaluate_conversation(assistant: Assistant, row: ConversationRow) -> Convers
             {"role": "assistant", "content": reply.text},
         ]
     answer = assistant.ask(row.question, history)
+    joined = f"{row.history[-1].strip()} {row.question.strip()}" if row.history else ""
+    rewritten = answer.question not in (row.question, joined)  # by the model
+    bad = rewritten and not good_rewrite(answer.question, row.question, history)
     graded = row.followup and bool(row.gold)
     scored = graded and answer.mode != "abstained"
     correctness = answer_correctness(answer, row.gold, "", assistant)[0] if scored else None
@@ -162,4 +166,5 @@ def evaluate_conversation(assistant: Assistant, row: ConversationRow) -> Convers
         correctness=correctness,
         no_more=row.no_more,
         said_no_more=answer.text.startswith(NO_MORE),
+        bad_rewrite=bad,
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rag.answer import claims
+from rag.records import Generated
+
 from . import metrics
 from .results import ConversationResult, QuestionResult
 from .scoring import RECALL_KS
@@ -80,7 +83,34 @@ def _model_metrics(
         ),
         "fallback_rate": metrics.mean([float(not g.passed) for g in written]),
         "tokens_per_second": sum(g.tokens for g in written) / seconds if seconds else None,
+        # The model's answers as it wrote them (raw), what of them the reader was shown
+        # (sentence by sentence, each once verified), and what was replaced by quotes.
+        "raw_cited_answer_rate": metrics.mean(
+            [float(g.markers - len(g.invalid_markers) > 0) for g in written]
+        ),
+        "raw_cut_answers": float(sum(bool(g.cut) for g in written)),
+        "raw_echoed_sentences": float(sum(g.echoed for g in written)),
+        "shown_answers": float(sum(bool(g.shown) for g in written)),
+        "shown_sentences": float(sum(s.shown for s in sentences)),
+        "shown_unverified_sentences": float(sum(_unverified(g) for g in written)),
+        "shown_cut_mid_word": float(
+            sum(bool(g.shown) and not g.shown.rstrip().endswith(_ENDS) for g in written)
+        ),
+        "replaced_answers": float(sum(not g.passed for g in written)),
     }
+
+
+_ENDS = (".", "!", "?", "]", '"', "”", ")")
+
+
+def _unverified(generated: Generated) -> int:
+    """Sentences of what the reader was shown that the gate did not verify (must be 0): what
+    is left of it once each verified sentence is taken out, markers aside."""
+    rest = generated.shown
+    for check in generated.sentences:
+        if check.shown:
+            rest = rest.replace(check.text, "", 1)
+    return len(claims(rest))
 
 
 def summarize_conversations(
@@ -94,8 +124,14 @@ def summarize_conversations(
     followups = [r for r in results if r.followup]
     graded = [r for r in followups if r.graded]
     return {
-        "rewrite_precision": metrics.mean([float(r.followup) for r in rewritten]),
-        "rewrite_recall": metrics.mean([float(r.rewritten) for r in followups]),
+        # A bad rewrite (no question, an earlier answer) is a miss on both counts.
+        "rewrite_precision": metrics.mean(
+            [float(r.followup and not r.bad_rewrite) for r in rewritten]
+        ),
+        "rewrite_recall": metrics.mean(
+            [float(r.rewritten and not r.bad_rewrite) for r in followups]
+        ),
+        "bad_rewrites": float(sum(r.bad_rewrite for r in results)),
         f"followup_recall@{k}": metrics.recall_at_k([r.gold_rank for r in followups], k),
         "followup_correctness": metrics.mean(
             [r.correctness for r in graded if r.correctness is not None]

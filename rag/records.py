@@ -55,6 +55,9 @@ class Citation:
     verified: bool
     support: float  # 1 - the judge's probability that the passage does not support the claim
     claim: str  # the answer sentence this citation backs
+    # Added by the verifier, not the model: the sentence cited nothing that supports it, and
+    # this passage, one the model was given, does.
+    attributed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class Citation:
             "verified": self.verified,
             "support": round(self.support, 4),
             "claim": self.claim,
+            "attributed": self.attributed,
         }
 
 
@@ -82,6 +86,9 @@ class SentenceCheck:
     # Some passage the model was given supports it, cited or not (None: not checked). False
     # is a made-up sentence; True with `supported` False, a true one cited wrongly or not at all.
     grounded: bool | None = None
+    # The passage the verifier found for it when what it cited does not support it (or it
+    # cited nothing); it is then shown citing that passage, marked as the verifier's.
+    attributed: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,7 +97,14 @@ class SentenceCheck:
             "supported": self.supported,
             "support": round(self.support, 4),
             "grounded": self.grounded,
+            "attributed": self.attributed,
         }
+
+    @property
+    def shown(self) -> bool:
+        """Is the sentence shown as part of the answer: supported by what it cites or by the
+        passage the verifier attributed it to?"""
+        return self.supported or self.attributed is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +118,10 @@ class Generated:
     invalid_markers: tuple[int, ...]  # those pointing at no passage (removed from the answer)
     passed: bool  # the verification gate let it through
     tokens: int  # streamed pieces; llama.cpp streams one token each
-    seconds: float  # from the request to the last token
+    seconds: float  # from the request to the last token, its sentences' checks included
+    shown: str = ""  # what of it was released to the reader, sentence by sentence
+    cut: str = ""  # an unfinished last sentence (the token budget ran out), never shown
+    echoed: int = 0  # sentences copied from the prompt's worked example, never shown
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,6 +132,9 @@ class Generated:
             "passed": self.passed,
             "tokens": self.tokens,
             "seconds": round(self.seconds, 3),
+            "shown": self.shown,
+            "cut": self.cut,
+            "echoed": self.echoed,
         }
 
 

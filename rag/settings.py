@@ -47,10 +47,22 @@ class GenerationSettings(BaseModel):
     model_path: Path | None = Field(
         None,
         description="A GGUF file to use instead of the llm of models.txt, or the name of a "
-        "language model of models.txt: llm, tiny.",
+        "language model of models.txt: llm, tiny, smol.",
     )
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 = deterministic answers.")
     max_answer_tokens: int = Field(384, gt=0, description="Room kept for the answer in n_ctx.")
+    repeat_penalty: float = Field(
+        1.2,
+        ge=1.0,
+        description="llama.cpp's repeat penalty, for chat and base models alike: small models "
+        "loop on their own phrases without it.",
+    )
+    grammar: bool = Field(
+        True,
+        description="Constrain the model with a grammar (llama.cpp GBNF): every sentence ends "
+        "with a marker naming a passage it was given, or the reply is the decline phrase. "
+        "SmolLM2-135M-Instruct wrote no marker in 562 sentences without it.",
+    )
     n_ctx: int = Field(4096, ge=512, description="llama.cpp context window, in tokens.")
     n_threads: int | None = Field(None, description="CPU threads for llama.cpp (None: auto).")
     seed: int = Field(0, description="Sampling seed, for repeatable answers.")
@@ -114,6 +126,12 @@ class VerificationSettings(BaseModel):
         description="A model's answer is shown only when at least this share of its sentences "
         "is supported by the passages they cite, and one citation is verified; otherwise the "
         "extractive answer replaces it, with a notice (the model's text stays in the Answer).",
+    )
+    unsupported: Literal["hold", "mark"] = Field(
+        "hold",
+        description="A model's sentence that no passage supports, as its answer streams: held "
+        "back (counted in the notice, kept in Answer.generated), or shown marked as not "
+        "supported.",
     )
 
 

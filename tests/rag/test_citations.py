@@ -41,3 +41,28 @@ def test_duplicated_markers_count_once() -> None:
     assert claims("Same source twice [2][2] and again [2].") == [
         Claim("Same source twice and again.", (2,))
     ]
+
+
+def test_a_marker_that_opens_a_line_cites_that_line() -> None:
+    from rag.answer.citations import claims
+
+    text = "Neural nets dominate unstructured data.\n[1] Trees win on tabular data."
+    assert [(c.text, c.markers) for c in claims(text)] == [
+        ("Neural nets dominate unstructured data.", ()),
+        ("Trees win on tabular data.", (1,)),
+    ]
+    same_line = "Neural nets dominate unstructured data. [2] Trees win on tabular data [1]."
+    assert [c.markers for c in claims(same_line)] == [(2,), (1,)]
+
+
+def test_a_sentence_that_says_nothing_is_not_a_claim() -> None:
+    from rag.answer.citations import claims
+
+    for empty in (
+        "The answer to the question is: [1].",
+        "Based on the passages, the answer is as follows. [2]",
+        "Also see [3].",
+        "In short:",
+    ):
+        assert claims(empty) == [], empty
+    assert [c.text for c in claims("In 2012 [1].")] == ["In 2012."]

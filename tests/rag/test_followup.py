@@ -163,3 +163,18 @@ def test_a_follow_up_is_answered_about_its_own_words(assistant: Assistant) -> No
     assert answer.text.startswith(
         "The entire ecosystem is evolving but academia retains unique strengths."
     )
+
+
+def test_a_model_rewrite_that_is_no_question_or_copies_an_answer_is_not_searched() -> None:
+    """SmolLM2 returned earlier answers instead of questions (4 of 8 follow-ups): those are
+    refused for the rule's joined question."""
+    from rag.question import good_rewrite
+
+    from .test_llm import ScriptedGenerator
+
+    answer = HISTORY[-1]["content"]
+    joined = "Will deep learning be interpretable? Why not?"
+    for reply in (answer, f"{answer.rstrip('.')}?", "Deep learning is not interpretable."):
+        assert rewriter.standalone("Why not?", HISTORY, ScriptedGenerator(reply)) == joined
+    assert good_rewrite("Why is deep learning unlikely to be interpretable?", "Why not?", HISTORY)
+    assert not good_rewrite("Why not?", "Why not?", HISTORY)  # brings nothing in

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from rag import Answer, Assistant, Settings
-from rag.answer.answerer import Draft
 from rag.answer.prompt import DECLINE
 from rag.assistant import ABSTAIN_DECLINED
 from rag.models.llama import LlamaModel, Prompt
@@ -64,19 +63,18 @@ def test_assistant_streams_then_returns_a_checked_answer(
     final = response.answer
     assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)
     assert isinstance(final, Answer)
-    # Noise fails verification: the model's text is kept for the record, never shown as the
-    # answer; the user gets quotes and is told why.
+    # Noise fails verification: the model's text is kept for the record, never shown (not
+    # even streamed: each sentence is checked before it is released); the user gets quotes
+    # and is told why.
     generated = final.generated
     assert generated is not None and not generated.passed and generated.raw
-    assert generated.raw in "".join(deltas)
+    assert generated.raw not in "".join(deltas) and not generated.shown
     assert generated.tokens > 0 and generated.seconds > 0
     assert final.mode == "extractive" and "failed verification" in final.notice
     assert final.notice in "".join(deltas)  # the stream says so before the quotes follow
     assert final.citations and all(c.verified for c in final.citations)
     assert not re.search(r"[\x00-\x08\x0b-\x1f]", final.text)
-    assert {"retrieve_ms", "generate_ms", "verify_ms", "fallback_ms", "total_ms"} <= set(
-        final.timings
-    )
+    assert {"retrieve_ms", "generate_ms", "fallback_ms", "total_ms"} <= set(final.timings)
     json.dumps(final.to_dict())
 
 
@@ -99,20 +97,12 @@ def test_passages_are_trimmed_to_the_context_window(corpus_index: Path, tiny_ggu
     answerer = LLMAnswerer(assistant.generator, assistant.settings.generation)
     hits = assistant.retrieve(QUESTION)
     assert len(hits) == 5
-    draft = _drain(answerer.draft(QUESTION, hits))  # llama.cpp raises on overflow
-    assert 1 <= len(draft.hits) < 5
+    kept = answerer.passages(QUESTION, hits)
+    assert 1 <= len(kept) < 5
+    assert list(answerer.write(QUESTION, kept))  # llama.cpp raises on overflow
     docs = {d.id: d for d in assistant.index.documents()}
-    for hit in draft.hits:  # a trimmed passage keeps exact offsets
+    for hit in kept:  # a trimmed passage keeps exact offsets
         assert docs[hit.chunk.document_id].text[hit.chunk.start : hit.chunk.end] == hit.chunk.text
-
-
-def _drain(stream: Generator[str, None, Draft]) -> Draft:
-    """Run a draft's stream to its end; return the draft."""
-    while True:
-        try:
-            next(stream)
-        except StopIteration as done:
-            return done.value
 
 
 def test_a_window_too_small_for_any_passage_is_a_clear_error(
@@ -132,20 +122,30 @@ class ScriptedGenerator:
 
     def __init__(self, reply: str) -> None:
         self.reply = reply
+        self.sent = 0  # words streamed so far
+        self.prompts: list[Prompt] = []
 
     def count_tokens(self, text: str) -> int:
         return len(text.split())
 
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
-        yield from re.split(r"(?<= )", self.reply)
+        self.prompts.append(prompt)
+        self.sent = 0
+        for word in re.split(r"(?<= )", self.reply):
+            self.sent += 1
+            yield word
 
 
-def _scripted(corpus_index: Path, reply: str, min_supported: float = 0.75) -> Assistant:
+def _scripted(
+    corpus_index: Path, reply: str, min_supported: float = 0.75, mark: bool = False
+) -> Assistant:
     import index
 
     settings = Settings(
         generation=GenerationSettings(mode="llm"),
-        verification=VerificationSettings(min_supported=min_supported),
+        verification=VerificationSettings(
+            min_supported=min_supported, unsupported="mark" if mark else "hold"
+        ),
     )
     return Assistant(index.open(corpus_index), settings, ScriptedGenerator(reply))
 
@@ -168,10 +168,12 @@ def test_llm_citations_are_verified_against_their_passages(corpus_index: Path) -
     )
     answer = assistant.ask(QUESTION)
     assert answer.mode == "llm" and answer.dropped_markers == (len(hits) + 3,)
-    good, bad = answer.citations[0], answer.citations[1]
-    assert good.verified and "tabular data" in good.quote
-    assert not bad.verified
+    [good] = answer.citations  # only what is shown cites: the made-up sentence is held back
+    assert good.verified and "tabular data" in good.quote and not good.attributed
     assert "Tabular data is best handled by quantum computers." in answer.unsupported
+    assert "quantum" not in answer.text
+    assert answer.generated is not None
+    assert [s.supported for s in answer.generated.sentences][:2] == [True, False]
     docs = {d.id: d for d in assistant.index.documents()}
     for c in answer.citations:
         assert docs[c.document_id].text[c.start : c.end] == c.quote
@@ -191,7 +193,7 @@ INVENTED = "Tabular data is best handled by quantum computers"
 def test_a_supported_answer_passes_the_gate_with_its_verdicts(corpus_index: Path) -> None:
     tabular, _ = _tabular_and_other(corpus_index)
     answer = _scripted(corpus_index, f"{SUPPORTED} [{tabular}].").ask(QUESTION)
-    assert answer.mode == "llm" and answer.text == f"{SUPPORTED} [{tabular}]."
+    assert answer.mode == "llm" and answer.text == f"{SUPPORTED}. [{tabular}]"
     assert answer.generated is not None and answer.generated.passed
     [check] = answer.generated.sentences
     assert check.supported and check.markers == (tabular,) and check.support > 0.5
@@ -206,9 +208,13 @@ def test_an_answer_too_little_supported_is_replaced_by_quotes(corpus_index: Path
     streamed = "".join(response)
     answer = response.answer
     assert answer.mode == "extractive"
-    assert answer.notice.startswith("The model's answer failed verification (1 of 2 sentences")
-    # The stream showed the model's text, then said it failed, then the quotes.
-    assert streamed.index(INVENTED) < streamed.index(answer.notice) < streamed.index(answer.text)
+    assert answer.notice.startswith(
+        "The model's answer failed verification (only 1 of its 2 sentences are supported"
+    )
+    # The stream showed the verified sentence, then said the answer failed, then the quotes:
+    # the made-up one was never shown.
+    assert INVENTED not in streamed
+    assert streamed.index(SUPPORTED) < streamed.index(answer.notice) < streamed.index(answer.text)
     assert all(c.verified for c in answer.citations) and not answer.unsupported
     generated = answer.generated
     assert generated is not None and generated.raw == reply and not generated.passed
@@ -217,28 +223,94 @@ def test_an_answer_too_little_supported_is_replaced_by_quotes(corpus_index: Path
     assert generated.markers == 2 and generated.invalid_markers == ()
 
 
-def test_a_lower_bar_shows_the_answer_with_its_unsupported_sentence_marked(
-    corpus_index: Path,
+@pytest.mark.parametrize("mark", [False, True], ids=["held", "marked"])
+def test_a_lower_bar_shows_the_answer_and_holds_or_marks_its_unsupported_sentence(
+    corpus_index: Path, mark: bool
 ) -> None:
+    from rag.verification.streaming import UNSUPPORTED_MARK
+
     tabular, other = _tabular_and_other(corpus_index)
     reply = f"{SUPPORTED} [{tabular}]. {INVENTED} [{other}]."
-    answer = _scripted(corpus_index, reply, min_supported=0.5).ask(QUESTION)
+    answer = _scripted(corpus_index, reply, min_supported=0.5, mark=mark).ask(QUESTION)
     assert answer.mode == "llm" and answer.generated is not None and answer.generated.passed
     assert answer.unsupported == (f"{INVENTED}.",)
-    badges = {c.claim: c.verified for c in answer.citations}
-    assert badges == {f"{SUPPORTED}.": True, f"{INVENTED}.": False}
+    assert {c.claim: c.verified for c in answer.citations} == {f"{SUPPORTED}.": True}
+    shown = f"{SUPPORTED}. [{tabular}]"
+    assert answer.text == (f"{shown} {INVENTED}. {UNSUPPORTED_MARK}" if mark else shown)
 
 
 @pytest.mark.parametrize(
-    "reply",
-    [f"{SUPPORTED}.", "", "[1][2]."],
-    ids=["true-but-uncited", "empty", "markers-only"],
+    ("reply", "why"),
+    [
+        ("", "it wrote no sentence that could be checked"),
+        ("[1][2].", "it wrote no sentence that could be checked"),
+        ("The answer to the question is: [1].", "it wrote no sentence that could be checked"),
+        (f"{INVENTED}.", "it cited no passage, and no passage supports what it wrote"),
+        (f"{INVENTED} [1].", "none of its 1 sentences is supported by the passages"),
+    ],
+    ids=["empty", "markers-only", "says-nothing", "uncited-made-up", "cited-made-up"],
 )
-def test_an_answer_citing_nothing_verified_is_never_shown(corpus_index: Path, reply: str) -> None:
-    answer = _scripted(corpus_index, reply, min_supported=0.0).ask(QUESTION)
-    assert answer.mode == "extractive" and "failed verification" in answer.notice
+def test_an_answer_nothing_supports_is_never_shown_and_the_notice_says_why(
+    corpus_index: Path, reply: str, why: str
+) -> None:
+    response = _scripted(corpus_index, reply, min_supported=0.0).ask_stream(QUESTION)
+    streamed = "".join(response)
+    answer = response.answer
+    assert answer.mode == "extractive" and f"failed verification ({why})" in answer.notice
+    assert streamed.startswith(f"⚠ {answer.notice}")  # nothing of the model's came first
     assert answer.generated is not None and not answer.generated.passed
     assert answer.citations and all(c.verified for c in answer.citations)
-    if reply == f"{SUPPORTED}.":  # true, so grounded in a passage, yet unverifiable uncited
+
+
+def test_a_true_sentence_cited_wrongly_or_not_at_all_is_attributed_by_the_verifier(
+    corpus_index: Path,
+) -> None:
+    tabular, other = _tabular_and_other(corpus_index)
+    for reply in (f"{SUPPORTED}.", f"{SUPPORTED} [{other}]."):
+        answer = _scripted(corpus_index, reply).ask(QUESTION)
+        assert answer.mode == "llm" and answer.text == f"{SUPPORTED}. [{tabular}]", reply
+        shown = [c for c in answer.citations if c.verified]
+        assert [(c.marker, c.attributed) for c in shown] == [(tabular, True)]
+        assert answer.generated is not None
         [check] = answer.generated.sentences
-        assert check.grounded and not check.supported
+        assert not check.supported and check.attributed == tabular and check.shown
+
+
+def test_sentences_are_released_as_they_are_checked_not_at_the_end(corpus_index: Path) -> None:
+    tabular, _ = _tabular_and_other(corpus_index)
+    reply = " ".join([f"{SUPPORTED} [{tabular}]."] * 3)
+    assistant = _scripted(corpus_index, reply)
+    model = assistant.generator
+    assert isinstance(model, ScriptedGenerator)
+    response = assistant.ask_stream(QUESTION)
+    first = next(response)
+    assert first == f"{SUPPORTED}. [{tabular}]"
+    # Released once the second sentence began, long before the model finished.
+    assert model.sent < len(reply.split()) * 2 // 3
+    assert "".join([first, *response]).count(SUPPORTED) == 3
+
+
+def test_a_sentence_cut_by_the_token_budget_or_echoing_the_example_is_never_shown(
+    corpus_index: Path,
+) -> None:
+    from rag.answer.prompt import EXAMPLE
+
+    tabular, _ = _tabular_and_other(corpus_index)
+    reply = f"{SUPPORTED} [{tabular}]. {EXAMPLE[1]} Tree-based methods remain superior on tab"
+    answer = _scripted(corpus_index, reply, min_supported=0.0).ask(QUESTION)
+    assert answer.mode == "llm" and answer.text == f"{SUPPORTED}. [{tabular}]"
+    assert answer.generated is not None
+    assert answer.generated.cut == "Tree-based methods remain superior on tab"
+    assert answer.generated.echoed == 1 and "Eiffel" not in answer.text
+
+
+def test_the_grammar_and_repeat_penalty_reach_the_model(corpus_index: Path) -> None:
+    assistant = _scripted(corpus_index, DECLINE)
+    assistant.ask(QUESTION)
+    model = assistant.generator
+    assert isinstance(model, ScriptedGenerator)
+    [prompt] = model.prompts
+    n = len(assistant.retrieve(QUESTION))
+    assert prompt.grammar is not None and f'"{n}"' in prompt.grammar
+    assert f'"{n + 1}"' not in prompt.grammar  # only the passages it was given
+    assert prompt.repeat_penalty > 1 and prompt.stop

@@ -20,7 +20,7 @@ RAG = [sys.executable, "-m", "cli.main"]
 
 def test_the_shipped_models_file_names_every_role() -> None:
     specs = {s.role: s for s in read_models()}
-    assert set(specs) == {"embedder", "llm", "tiny", "reranker", "judge"}
+    assert set(specs) == {"embedder", "llm", "tiny", "smol", "reranker", "judge"}
     llm = specs["llm"]
     assert llm.file and llm.file.endswith(".gguf") and "q4_k_m" in llm.file.lower()
     assert llm.sha256 and len(llm.sha256) == 64 and len(llm.revision) == 40
