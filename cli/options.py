@@ -44,8 +44,8 @@ def add_model(parser: argparse.ArgumentParser, also: str = "") -> None:
         "--model",
         type=Path,
         metavar="GGUF|ROLE",
-        help=f"a GGUF file to answer with, or a language model of models.txt ({roles}; tiny is "
-        f"a weak base model, for trying verification){also}",
+        help=f"a GGUF file to answer with, or a language model of models.txt ({roles}; tiny "
+        f"and smol are weak base and chat models, for trying verification){also}",
     )
 
 

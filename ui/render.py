@@ -118,6 +118,12 @@ def _badge(answer: Answer, citation: Citation) -> tuple[str, str, str]:
     saying "verified" there reads as "this answers the question", which no check says."""
     if answer.mode == "extractive":
         return "rag-verified", "exact quote", "Quoted word for word from the document."
+    if citation.verified and citation.attributed:
+        return (
+            "rag-verified",
+            "supported (cited by the verifier)",
+            "The model cited no passage that supports this sentence; the judge finds this does.",
+        )
     if citation.verified:
         return "rag-verified", "supported", "The judge finds this passage supports the sentence."
     return "rag-unsupported", "unsupported", "The judge finds no support for the sentence here."

@@ -110,3 +110,23 @@ def test_rag_eval_with_smol(tmp_path: Path, corpus_index: Path) -> None:
     assert m["raw_cited_answer_rate"] >= 0.9  # the grammar
     assert m["shown_unverified_sentences"] == 0 and m["shown_cut_mid_word"] == 0
     assert m["unsupported_shown_as_verified"] == 0
+
+
+@pytest.mark.slow
+def test_rag_ask_prints_only_verified_sentences_before_the_verdict(
+    corpus_index: Path, smol: Path
+) -> None:
+    """The terminal cannot take text back: what `rag ask` prints before the notice must be
+    the sentences the gate verified, and a held-back one is never printed."""
+    question = QUESTIONS[0]
+    base = [sys.executable, "-m", "cli.main", "ask", "--index-dir", str(corpus_index),
+            "--model", "smol", question]  # fmt: skip
+    printed = subprocess.run(base, capture_output=True, text=True, check=True).stdout
+    record = json.loads(
+        subprocess.run([*base, "--json"], capture_output=True, text=True, check=True).stdout
+    )  # temperature 0 and a fixed seed: the same reply
+    generated = record["generated"]
+    assert generated["raw"] and printed.startswith(generated["shown"])
+    for sentence in generated["sentences"]:
+        if not (sentence["supported"] or sentence["attributed"]):
+            assert sentence["text"] not in printed

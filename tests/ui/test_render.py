@@ -138,3 +138,12 @@ def test_a_span_across_a_paragraph_break_is_highlighted_in_each_paragraph() -> N
     assert '<mark id="viewer-mark">But the reason we do the generalist</mark></p>' in html
     assert "<p><mark>training is just so.</mark> Then more.</p>" in html
     assert html.count("<mark") == html.count("</mark>") == 2
+
+
+def test_a_citation_the_verifier_added_says_so() -> None:
+    quote = DOC.text[START:END]
+    citation = Citation(
+        1, DOC.source, DOC.id, None, START, END, quote, True, 0.9, quote, attributed=True
+    )
+    html = render.source_cards(Answer(f"{quote} [1]", "llm", (citation,)), 1, {DOC.id: DOC}.get)
+    assert "supported (cited by the verifier)" in html
