@@ -76,7 +76,7 @@ class SentenceGate:
                 continue
             # Words after a possible end: split again. The last sentence may go on (or gain
             # a marker); those before it are complete. Until one is, split at each word.
-            written = claims(clean("".join(parts)))
+            written = claims(_settled(clean("".join(parts))))
             for claim in written[done : len(written) - 1]:
                 yield from self._release(claim)
                 done += 1
@@ -124,6 +124,13 @@ class SentenceGate:
             return
         yield text if not self._shown else f" {text}"
         self._shown.append(text)
+
+
+def _settled(text: str) -> str:
+    """`text` without a marker still being written ("... ones. [1"): its digits would read
+    as the next sentence beginning, and the sentence before it would lose its marker."""
+    opened = text.rfind("[")
+    return text[:opened] if opened > text.rfind("]") else text
 
 
 def _finished(text: str) -> bool:

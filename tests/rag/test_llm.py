@@ -120,9 +120,10 @@ class ScriptedGenerator:
     name = "scripted"
     n_ctx = 8192
 
-    def __init__(self, reply: str) -> None:
+    def __init__(self, reply: str, by_character: bool = False) -> None:
         self.reply = reply
-        self.sent = 0  # words streamed so far
+        self.by_character = by_character  # as a tokenizer might split it: "[", "1", "]"
+        self.sent = 0  # pieces streamed so far
         self.prompts: list[Prompt] = []
 
     def count_tokens(self, text: str) -> int:
@@ -131,9 +132,10 @@ class ScriptedGenerator:
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         self.prompts.append(prompt)
         self.sent = 0
-        for word in re.split(r"(?<= )", self.reply):
+        pieces = list(self.reply) if self.by_character else re.split(r"(?<= )", self.reply)
+        for piece in pieces:
             self.sent += 1
-            yield word
+            yield piece
 
 
 def _scripted(
@@ -314,3 +316,25 @@ def test_the_grammar_and_repeat_penalty_reach_the_model(corpus_index: Path) -> N
     assert prompt.grammar is not None and f'"{n}"' in prompt.grammar
     assert f'"{n + 1}"' not in prompt.grammar  # only the passages it was given
     assert prompt.repeat_penalty > 1 and prompt.stop
+
+
+def test_a_reply_streamed_character_by_character_keeps_its_markers(corpus_index: Path) -> None:
+    """A marker arrives as "[", "1", "]": its digit must not read as the next sentence
+    beginning (the sentence before would be released without its marker)."""
+    import index
+
+    tabular, _ = _tabular_and_other(corpus_index)
+    reply = f"{SUPPORTED}. [{tabular}] {SUPPORTED} [{tabular}]."
+    answers = [
+        Assistant(index.open(corpus_index), Settings(), ScriptedGenerator(reply, split)).ask(
+            QUESTION, mode="llm"
+        )
+        for split in (False, True)
+    ]
+    assert (
+        answers[0].text == answers[1].text == f"{SUPPORTED}. [{tabular}] {SUPPORTED}. [{tabular}]"
+    )
+    for answer in answers:  # the model's own markers, not the verifier's
+        assert answer.generated is not None
+        assert [s.markers for s in answer.generated.sentences] == [(tabular,), (tabular,)]
+        assert not any(c.attributed for c in answer.citations)
