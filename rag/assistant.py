@@ -215,7 +215,7 @@ class Assistant:
         )
         released = yield from gate.stream(llm.write(question, kept))
         laps.lap("generate_ms")
-        if declines(clean(released.raw)) and not released.shown:
+        if declines(clean(released.raw)) and not released.shown_sentences:
             # An honest "not in the documents" passes the gate.
             generated = _generated(released, passed=True, seconds=laps.timings["generate_ms"])
             return Answer(ABSTAIN_DECLINED, "abstained", hits=kept, generated=generated)

@@ -40,7 +40,7 @@ class Released:
     echoed: int = 0  # sentences copied from the prompt's worked example, never shown
 
     @property
-    def shown(self) -> tuple[SentenceCheck, ...]:
+    def shown_sentences(self) -> tuple[SentenceCheck, ...]:
         return tuple(c for c in self.verdict.checks if c.shown)
 
 
