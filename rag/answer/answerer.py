@@ -1,4 +1,4 @@
-"""What writes an answer from passages: the `Answerer` protocol and the `Draft` it returns.
+"""The two ways an answer is written (`AnswerMode`) and the extractive answerer's `Draft`.
 
 `ExtractiveAnswerer` quotes sentences (rag/answer/extractive.py); `LLMAnswerer` has a local
 model write (rag/answer/llm.py), its reply streamed raw. Neither verifies its own claims: a
@@ -8,9 +8,8 @@ checks sentence by sentence as it streams (rag/verification/streaming.py).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from ..records import Hit
 from .citations import Claim
@@ -24,14 +23,3 @@ class Draft:
     claims: tuple[Claim, ...]
     hits: tuple[Hit, ...]  # the passages the answerer saw, numbered from 1
     notice: str = ""
-
-
-class Answerer(Protocol):
-    mode: AnswerMode
-
-    def draft(
-        self, question: str, hits: Sequence[Hit], said: str = ""
-    ) -> Generator[str, None, Draft]:
-        """Yield text deltas as the answer is written; return the draft. `said`: the answer
-        a follow-up follows, not to be repeated."""
-        ...

@@ -21,7 +21,7 @@ from ..settings import ExtractiveSettings
 from ..text import lexicon
 from ..text.memo import Memo
 from ..text.sentences import sentence_spans
-from .answerer import AnswerMode, Draft
+from .answerer import Draft
 from .citations import Claim, marker
 
 NOTICE_NO_LLM = (
@@ -58,8 +58,6 @@ class Passage:
 
 
 class ExtractiveAnswerer:
-    mode: AnswerMode = "extractive"
-
     def __init__(
         self,
         embedder: Embedder,

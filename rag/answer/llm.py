@@ -12,7 +12,6 @@ from ..models import TextModel
 from ..records import Hit
 from ..settings import GenerationSettings
 from . import prompt
-from .answerer import AnswerMode
 
 log = logging.getLogger(__name__)
 
@@ -21,8 +20,6 @@ class LLMAnswerer:
     """Has a local model write. `passages` are the hits that fit its context window; `write`
     streams its reply to them, raw: the assistant checks it sentence by sentence
     (rag/verification/streaming.py) before anyone reads it."""
-
-    mode: AnswerMode = "llm"
 
     def __init__(self, generator: TextModel, settings: GenerationSettings) -> None:
         self.generator = generator
