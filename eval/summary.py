@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rag.answer import claims
 from rag.records import Generated
+from rag.verification import ends_a_sentence
 
 from . import metrics
 from .results import ConversationResult, QuestionResult
@@ -94,13 +95,10 @@ def _model_metrics(
         "shown_sentences": float(sum(s.shown for s in sentences)),
         "shown_unverified_sentences": float(sum(_unverified(g) for g in written)),
         "shown_cut_mid_word": float(
-            sum(bool(g.shown) and not g.shown.rstrip().endswith(_ENDS) for g in written)
+            sum(bool(g.shown) and not ends_a_sentence(g.shown) for g in written)
         ),
         "replaced_answers": float(sum(not g.passed for g in written)),
     }
-
-
-_ENDS = (".", "!", "?", "]", '"', "”", ")")
 
 
 def _unverified(generated: Generated) -> int:

@@ -1,6 +1,7 @@
 """Checking an answer against what it cites: `verify` scores every claim with the
 faithfulness judge (judge.py, its signals in features.py, its fitted weights and threshold in
-judge_weights.json) and `passes` says whether a model's answer may be shown."""
+judge_weights.json) and `passes` says whether a model's answer may be shown; a model's reply
+is checked sentence by sentence as it streams (streaming.py)."""
 
 from .features import FEATURES, answer_features
 from .judge import (
@@ -16,11 +17,11 @@ from .judge import (
     default_weights,
     split_claims,
 )
-from .verify import NO_CLAIMS, Verdict, passes, verify
+from .streaming import Released, SentenceGate, ends_a_sentence
+from .verify import Verdict, passes, verify
 
 __all__ = [
     "FEATURES",
-    "NO_CLAIMS",
     "WEIGHTS_FILE",
     "ClaimVerdict",
     "Featurizer",
@@ -29,10 +30,13 @@ __all__ = [
     "Judgment",
     "LearnedJudge",
     "OverlapJudge",
+    "Released",
+    "SentenceGate",
     "Verdict",
     "answer_features",
     "context_text",
     "default_weights",
+    "ends_a_sentence",
     "passes",
     "split_claims",
     "verify",

@@ -85,7 +85,7 @@ class SentenceGate:
         text = clean(raw)
         written = claims(text)
         cut = ""
-        if written and not _finished(text):
+        if written and not ends_a_sentence(text):
             cut = written.pop().text  # the budget ended it mid-sentence
         for claim in written[done:]:
             yield from self._release(claim)
@@ -133,6 +133,6 @@ def _settled(text: str) -> str:
     return text[:opened] if opened > text.rfind("]") else text
 
 
-def _finished(text: str) -> bool:
+def ends_a_sentence(text: str) -> bool:
     """Does `text` end a sentence (markers after the full stop aside)?"""
     return MARKER.sub("", text).rstrip().endswith(_ENDS)

@@ -19,9 +19,6 @@ class Verdict:
     checks: tuple[SentenceCheck, ...]  # one per claim, in order
 
 
-NO_CLAIMS = Verdict((), (), ())
-
-
 def verify(
     claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge, *, ground: bool = False
 ) -> Verdict:
