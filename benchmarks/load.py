@@ -1,13 +1,16 @@
 """Load: N concurrent chat sessions x 2 questions against a real `rag serve` on loopback.
 
-    .venv/bin/python -m benchmarks.load [--sessions 50] [--timeout 600]
+    .venv/bin/python -m benchmarks.load [--sessions 50] [--timeout 600] [--api]
 
 The server runs as its own process (the command a user runs), over an index of corpus/ built
 into a temporary $RAG_HOME, so its peak RSS is its own. Each session is a gradio_client
 Client asking two questions of the eval set through /chat, the endpoint the chat page uses;
-sessions start at once. Afterwards every conversation is asked again, alone and in order, and
-each concurrent answer must equal the one its conversation got alone ("mismatches"). The load
-comes first, so it meets a freshly started server's caches, as real users would.
+sessions start at once. With --api, each session is an `openai` client asking through
+/v1/chat/completions instead, its second question a follow-up carrying the first answer as
+history; every other session streams (SSE), the rest ask for whole completions. Afterwards
+every conversation is asked again, alone and in order, and each concurrent answer must equal
+the one its conversation got alone ("mismatches"). The load comes first, so it meets a freshly
+started server's caches, as real users would.
 
 Prints: answered, errors, p50/p95 latency, answers per second, mismatches, server peak RSS.
 The client threads share the machine's cores with the server, as they would on a laptop.
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class Session:
     questions: tuple[str, ...]
+    stream: bool = False  # API mode: read the answer as server-sent events
     answers: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     error: str = ""
@@ -49,7 +53,7 @@ def free_port() -> int:
 
 def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     rag = Path(sys.executable).with_name("rag")
-    env = {**os.environ, "RAG_HOME": str(home)}
+    env = {**os.environ, "RAG_HOME": str(home), "RAG_API_KEY": API_KEY}
     subprocess.run([rag, "index", "build", str(ROOT / "corpus")], env=env, check=True)
     server = subprocess.Popen(
         [rag, "serve", "--port", str(port)],
@@ -82,6 +86,44 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+API_KEY = "load-benchmark-key"
+
+
+def converse_api(url: str, session: Session, deadline: float, start: threading.Barrier) -> Session:
+    """As `converse`, through the OpenAI-compatible API with the official client."""
+    import openai
+
+    client = openai.OpenAI(base_url=url + "v1", api_key=API_KEY, max_retries=0)
+    start.wait()
+    messages: list[dict[str, str]] = []
+    try:
+        for question in session.questions:
+            messages.append({"role": "user", "content": question})
+            started = time.perf_counter()
+            timeout = max(1.0, deadline - time.monotonic())
+            if session.stream:
+                chunks = client.chat.completions.create(
+                    model="rag",
+                    messages=messages,
+                    stream=True,
+                    timeout=timeout,  # type: ignore[arg-type]
+                )
+                text = "".join(c.choices[0].delta.content or "" for c in chunks)
+            else:
+                completion = client.chat.completions.create(
+                    model="rag",
+                    messages=messages,
+                    timeout=timeout,  # type: ignore[arg-type]
+                )
+                text = completion.choices[0].message.content or ""
+            session.seconds.append(time.perf_counter() - started)
+            session.answers.append(text)
+            messages.append({"role": "assistant", "content": text})
+    except Exception as exc:  # counted and shown, not raised: the run reports every session
+        session.error = f"{type(exc).__name__}: {exc}"[:200]
+    return session
 
 
 def converse(url: str, session: Session, deadline: float, start: threading.Barrier) -> Session:
@@ -119,7 +161,11 @@ def main() -> None:
         help="niceness of the client threads (default 10): users' browsers run elsewhere, so "
         "the clients should not take the server's cores; 0 to compete as equals",
     )
+    parser.add_argument(
+        "--api", action="store_true", help="ask through the OpenAI-compatible API (/v1)"
+    )
     args = parser.parse_args()
+    ask = converse_api if args.api else converse
     rows = [json.loads(line) for line in (ROOT / "eval/datasets/qa.jsonl").open()]
     questions = [r["question"] for r in rows]
 
@@ -132,7 +178,7 @@ def main() -> None:
         os.nice(args.nice)  # after the server started: it keeps the default priority
         url = f"http://127.0.0.1:{port}/"
         try:
-            sessions = [Session(conversation(n)) for n in range(args.sessions)]
+            sessions = [Session(conversation(n), n % 2 == 0) for n in range(args.sessions)]
             deadline = time.monotonic() + args.timeout
             # Timing starts when every session has connected (the barrier's action).
             marks: dict[str, float] = {}
@@ -146,16 +192,17 @@ def main() -> None:
 
             start = threading.Barrier(args.sessions, action=go)
             with ThreadPoolExecutor(max_workers=args.sessions) as pool:
-                list(pool.map(lambda s: converse(url, s, deadline, start), sessions))
+                list(pool.map(lambda s: ask(url, s, deadline, start), sessions))
             wall = time.perf_counter() - marks["wall"]
             server_cpu = cpu_seconds(server.pid) - marks["cpu"]
             clients_cpu = cpu_seconds(os.getpid()) - marks["clients"]
             rss = peak_rss_mb(server.pid)
-            alone: dict[tuple[str, ...], list[str]] = {}
+            alone: dict[tuple[tuple[str, ...], bool], list[str]] = {}
             for s in sessions:
-                if s.questions not in alone:
-                    lone = Session(s.questions)
-                    alone[s.questions] = converse(url, lone, 1e12, threading.Barrier(1)).answers
+                if (s.questions, s.stream) not in alone:
+                    lone = Session(s.questions, s.stream)
+                    asked = ask(url, lone, 1e12, threading.Barrier(1))
+                    alone[s.questions, s.stream] = asked.answers
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -164,11 +211,16 @@ def main() -> None:
     answered = len(seconds)
     errors = [s.error for s in sessions if s.error]
     mismatches = sum(
-        a != b for s in sessions for a, b in zip(s.answers, alone[s.questions], strict=False)
+        a != b
+        for s in sessions
+        for a, b in zip(s.answers, alone[s.questions, s.stream], strict=False)
     )
     cuts = statistics.quantiles(seconds, n=100) if len(seconds) > 1 else [float("nan")] * 99
+    how = (
+        "the OpenAI-compatible API, half of them streaming" if args.api else "the chat page's /chat"
+    )
     print(
-        f"{args.sessions} sessions x 2 questions on 127.0.0.1 "
+        f"{args.sessions} sessions x 2 questions through {how} on 127.0.0.1 "
         f"({len({q for s in sessions for q in s.questions})} distinct questions), "
         f"{os.cpu_count()} cores"
     )
@@ -180,7 +232,8 @@ def main() -> None:
     per = max(answered, 1) / 1000
     print(f"  server CPU per answer {server_cpu / per:.0f} ms")
     print(
-        f"  client CPU per answer {clients_cpu / per:.0f} ms (gradio_client, niceness {args.nice})"
+        f"  client CPU per answer {clients_cpu / per:.0f} ms "
+        f"({'openai' if args.api else 'gradio_client'}, niceness {args.nice})"
     )
     print(f"  server peak RSS       {rss:,.0f} MB")
     for error in errors[:5]:

@@ -57,6 +57,8 @@ def _print_report(report: index.BuildReport, as_json: bool, verb: str) -> int:
         )
         for failed in report.failed:
             print(f"  skipped {failed.path}: {failed.reason}", file=sys.stderr)
+        for warning in report.warnings:
+            print(f"  partly read {warning.path}: {warning.reason}", file=sys.stderr)
     return 0 if report.ok else 1
 
 

@@ -1,4 +1,4 @@
-"""`rag serve`: the web app (ui/), with its options and password."""
+"""`rag serve`: the web app (ui/) and the OpenAI-compatible API on one port, or the API alone."""
 
 from __future__ import annotations
 
@@ -10,41 +10,62 @@ from typing import Any
 from index import default_index_dir, rag_home
 from index.embedding import one_thread_per_encode
 
-from .environment import RAG_UI_PASSWORD, ui_password
+from .environment import RAG_API_KEY, RAG_UI_PASSWORD, api_key, ui_password
 from .options import add_index_dir
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 log = logging.getLogger(__name__)
 
 
 def register(commands: Any) -> None:
-    serve = commands.add_parser("serve", help="the web app (chat, sources, documents)")
+    serve = commands.add_parser(
+        "serve", help="the web app (chat, sources, documents) and the OpenAI-compatible API"
+    )
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help=f"address to bind (default 127.0.0.1; set {RAG_UI_PASSWORD} elsewhere)",
+        help=f"address to bind (default 127.0.0.1; elsewhere set {RAG_API_KEY} or "
+        f"{RAG_UI_PASSWORD})",
     )
     serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument(
+        "--api-only",
+        action="store_true",
+        help="serve only the OpenAI-compatible API (/v1/models, /v1/chat/completions)",
+    )
     add_index_dir(serve)
     serve.add_argument("--data-dir", type=Path, help="where uploads go (default: $RAG_HOME)")
     serve.set_defaults(run=_serve)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ui.app import serve
+    from ui.server import LOOPBACK, serve
     from ui.service import AssistantService
 
+    key = api_key()
+    if args.host not in LOOPBACK and not key:
+        print(
+            f"Serving on {args.host} reaches beyond this machine: set {RAG_API_KEY} (the API's "
+            f"bearer key) or {RAG_UI_PASSWORD} (the web app's password, and the API's key "
+            f"without {RAG_API_KEY}) first."
+        )
+        return 2
     logging.getLogger("ui").setLevel(logging.INFO)
-    one_thread_per_encode()  # the app answers several requests at once (app.CONCURRENCY)
+    one_thread_per_encode()  # the server answers several requests at once (app.CONCURRENCY)
     service = AssistantService(
         Path(args.index_dir or default_index_dir()), Path(args.data_dir or rag_home())
     )
-    password = ui_password()
-    if args.host not in LOOPBACK and not password:
-        log.warning(
-            "serving on %s without a password: set %s to require one", args.host, RAG_UI_PASSWORD
-        )
     service.warm_up()
-    print(f"Serving on http://{args.host}:{args.port} (Ctrl-C to stop)")
-    serve(service, args.host, args.port, password=password)
+    url = f"http://{args.host}:{args.port}"
+    if args.api_only:
+        print(f"Serving the API on {url}/v1 (Ctrl-C to stop)")
+    else:
+        print(f"Serving on {url} (API: {url}/v1; Ctrl-C to stop)")
+    serve(
+        service,
+        args.host,
+        args.port,
+        password=ui_password(),
+        api_key=key,
+        api_only=args.api_only,
+    )
     return 0

@@ -1,11 +1,13 @@
-"""The web app: `rag serve` starts it; `build_app` makes it for tests and embedding."""
+"""The web app and the OpenAI-compatible API: `rag serve` starts them (`serve`); `build_app`
+makes the Gradio app alone, for tests and embedding."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .app import build_app, serve
+    from .app import build_app
+    from .server import serve
     from .service import AssistantService
 
 __all__ = ["AssistantService", "build_app", "serve"]
@@ -14,10 +16,14 @@ __all__ = ["AssistantService", "build_app", "serve"]
 def __getattr__(name: str) -> Any:
     # Gradio takes seconds to import: only what serves the app pays for it, not every `rag`
     # command that registers `rag serve`.
-    if name in ("build_app", "serve"):
-        from . import app
+    if name == "build_app":
+        from .app import build_app
 
-        return getattr(app, name)
+        return build_app
+    if name == "serve":
+        from .server import serve
+
+        return serve
     if name == "AssistantService":
         from .service import AssistantService
 

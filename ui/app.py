@@ -279,28 +279,3 @@ def build_app(service: AssistantService) -> gr.Blocks:
         api(library.remove_api, api_name="remove")
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
     return app  # type: ignore[no-any-return]
-
-
-def serve(
-    service: AssistantService,
-    host: str = "127.0.0.1",
-    port: int = 7860,
-    *,
-    password: str | None = None,
-    block: bool = True,
-) -> gr.Blocks:
-    """Serve the app; with a `password`, the page and its API ask for user "rag" and it."""
-    app = build_app(service)
-    app.launch(
-        server_name=host,
-        server_port=port,
-        auth=("rag", password) if password else None,
-        max_file_size=MAX_BYTES,
-        prevent_thread_lock=not block,
-        css=CSS,
-        js=JS,
-        show_error=True,
-        quiet=not block,
-        footer_links=["api"],
-    )
-    return app

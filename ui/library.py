@@ -68,6 +68,7 @@ class Library:
                 f"{report.unchanged} unchanged ({report.chunks_embedded} chunks).",
             )
             lines += [f"⚠️ Skipped {Path(f.path).name}: {f.reason}" for f in report.failed]
+            lines += [f"⚠️ Partly read {Path(w.path).name}: {w.reason}" for w in report.warnings]
         return "\n\n".join(lines)
 
     def listing(self) -> tuple[Any, ...]:

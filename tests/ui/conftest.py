@@ -26,8 +26,9 @@ def live_app(
     index_dir = Path(shutil.copytree(corpus_index, home / "index"))
     service = AssistantService(index_dir, home)
     port = free_port()
-    app = serve(service, "127.0.0.1", port, block=False)
+    running = serve(service, "127.0.0.1", port, block=False)
+    assert running is not None
     try:
-        yield f"http://127.0.0.1:{port}/", service
+        yield running.url, service
     finally:
-        app.close()
+        running.close()
