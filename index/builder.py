@@ -181,6 +181,7 @@ class _Read:
     prepared: list[_Prepared] = field(default_factory=list)
     unchanged: int = 0
     failed: list[FailedFile] = field(default_factory=list)
+    warnings: list[FailedFile] = field(default_factory=list)
 
 
 def _read(files: Sequence[Path], base: _Base, settings: IndexSettings) -> _Read:
@@ -199,6 +200,7 @@ def _read(files: Sequence[Path], base: _Base, settings: IndexSettings) -> _Read:
         except LoadError as exc:
             read.failed.append(FailedFile(str(file), exc.reason))
             continue
+        read.warnings += [FailedFile(str(file), warning) for warning in loaded.warnings]
         doc = Document(
             id=_document_id(str(file), content_hash),
             source=file.name,
@@ -264,6 +266,7 @@ def build(
             unchanged=read.unchanged,
             chunks_embedded=sum(len(p.spans) for p in prepared),
             failed=(*scan.failed, *read.failed),
+            warnings=tuple(read.warnings),
             index_dir=str(index_dir),
         )
         # A rebuild that loaded nothing publishes nothing: the old index is worth more than none.

@@ -5,78 +5,30 @@ Loaders never raise anything but `LoadError`: the builder lists the reason and m
 
 from __future__ import annotations
 
-import codecs
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-import charset_normalizer
-
 from . import titles
+from .decoding import decode, refuse_binary_looking
 from .errors import LoadError
+from .formats import ocr
+from .formats.ebook import load_epub
+from .formats.sheets import load_csv, load_xlsx
+from .formats.slides import load_pptx
+from .formats.word import load_docx
+from .loaded import PAGE_SEPARATOR, LoadedText, join_pages, one_page
 from .normalize import normalize_text
-from .records import Page
 
 log = logging.getLogger(__name__)
 
-PAGE_SEPARATOR = "\n\n"
-_PREFERRED_ON_TIE = ("cp1252", "latin_1", "iso8859_15")
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedText:
-    text: str
-    pages: tuple[Page, ...] = ()
-    title: str = ""
-
-
-def decode(data: bytes) -> str:
-    """Decode text bytes: BOMs and UTF-8 first, then by detection; binary data is refused."""
-    if not data.strip():
-        raise LoadError("empty file")
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    if b"\x00" in data[:8192]:
-        raise LoadError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    matches = list(charset_normalizer.from_bytes(data))
-    if not matches:
-        raise LoadError("binary file or unknown text encoding")
-    # Detection often ties several single-byte code pages exactly (French text is as coherent
-    # in cp1250 as in cp1252); on a tie prefer the most common legacy one, as browsers do.
-    best = matches[0]
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    best = next((m for m in tied if m.encoding in _PREFERRED_ON_TIE), best)
-    log.info("decoded as %s by detection", best.encoding)
-    return str(best)
-
-
-def _refuse_binary_looking(text: str) -> str:
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
-    if controls > max(8, len(text) // 20):
-        raise LoadError("binary file (mostly control characters)")
-    return text
-
-
-def _one_page(text: str, title: str = "") -> LoadedText:
-    text = normalize_text(text)
-    if not text:
-        raise LoadError("no text content")
-    return LoadedText(text=text, title=title)
+__all__ = ["PAGE_SEPARATOR", "SUPPORTED", "LoadedText", "join_pages", "load_bytes"]
 
 
 def load_plain(data: bytes) -> LoadedText:
-    return _one_page(_refuse_binary_looking(decode(data)))
+    return one_page(refuse_binary_looking(decode(data)))
 
 
 def load_html(data: bytes) -> LoadedText:
@@ -87,7 +39,7 @@ def load_html(data: bytes) -> LoadedText:
         visible = get_text(markup)
     except Exception as exc:  # inscriptis/lxml raise a variety of parser errors
         raise LoadError(f"unparseable HTML: {exc}") from exc
-    return _one_page(visible, titles.from_html(markup))
+    return one_page(visible, titles.from_html(markup))
 
 
 def load_pdf(data: bytes) -> LoadedText:
@@ -98,12 +50,44 @@ def load_pdf(data: bytes) -> LoadedText:
         if reader.is_encrypted and not _decrypts_with_empty_password(reader):
             raise LoadError("encrypted PDF (needs a password)")
         raw_pages = [page.extract_text() or "" for page in reader.pages]
+        # Pages without a text layer but with an image: scanned pages, for OCR.
+        scanned = [
+            i
+            for i, text in enumerate(raw_pages)
+            if not normalize_text(text) and _has_image(reader.pages[i])
+        ]
     except LoadError:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
         raise LoadError(f"corrupt PDF: {exc}") from exc
-    loaded = join_pages(raw_pages)
-    return replace(loaded, title=titles.from_pdf_metadata(reader))
+    warnings: tuple[str, ...] = ()
+    numbers = ocr.page_list([i + 1 for i in scanned])
+    if scanned and ocr.available():
+        try:
+            for i, text in ocr.read_pages(data, scanned).items():
+                raw_pages[i] = text
+        except Exception as exc:  # a page PDFium cannot render, tesseract failing
+            raise LoadError(f"OCR failed on pages {numbers}: {exc}") from exc
+        log.info("read pages %s by OCR", numbers)
+    elif scanned:
+        pages = f"page {numbers} has" if len(scanned) == 1 else f"pages {numbers} have"
+        warnings = (f"{pages} no text layer (scanned?) and went unread: {ocr.INSTALL_HINT}",)
+    empty = "no extractable text"
+    if scanned:
+        empty = (
+            f"no text found on the scanned pages {numbers} by OCR"
+            if ocr.available()
+            else f"no text layer (a scanned PDF?): {ocr.INSTALL_HINT}"
+        )
+    loaded = join_pages(raw_pages, empty)
+    return replace(loaded, title=titles.from_pdf_metadata(reader), warnings=warnings)
+
+
+def _has_image(page: object) -> bool:
+    try:
+        return bool(page.images)  # type: ignore[attr-defined]
+    except Exception:  # an image pypdf cannot decode is still an image
+        return True
 
 
 def _decrypts_with_empty_password(reader: object) -> bool:
@@ -111,25 +95,6 @@ def _decrypts_with_empty_password(reader: object) -> bool:
         return bool(reader.decrypt(""))  # type: ignore[attr-defined]
     except Exception:
         return False
-
-
-def join_pages(raw_pages: list[str]) -> LoadedText:
-    """Normalize each page and join them, remembering where each page lies in the text."""
-    parts: list[str] = []
-    pages: list[Page] = []
-    cursor = 0
-    for number, raw in enumerate(raw_pages, start=1):
-        text = normalize_text(raw)
-        if not text:
-            continue  # blank pages hold nothing to cite
-        if parts:
-            cursor += len(PAGE_SEPARATOR)
-        pages.append(Page(number=number, start=cursor, end=cursor + len(text)))
-        parts.append(text)
-        cursor += len(text)
-    if not parts:
-        raise LoadError("no extractable text (scanned PDF? OCR is not supported)")
-    return LoadedText(text=PAGE_SEPARATOR.join(parts), pages=tuple(pages))
 
 
 LOADERS: dict[str, Callable[[bytes], LoadedText]] = {
@@ -140,6 +105,11 @@ LOADERS: dict[str, Callable[[bytes], LoadedText]] = {
     ".html": load_html,
     ".htm": load_html,
     ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".pptx": load_pptx,
+    ".epub": load_epub,
+    ".xlsx": load_xlsx,
+    ".csv": load_csv,
 }
 SUPPORTED = tuple(sorted(LOADERS))  # the file types a build reads, e.g. for an upload form
 
@@ -153,10 +123,16 @@ def require_supported(path: Path) -> Callable[[bytes], LoadedText]:
     return loader
 
 
+# A sheet's first line is a row, not a title: the file name says more.
+_NO_TITLE_FROM_TEXT = (".csv", ".xlsx")
+
+
 def load_bytes(path: Path, data: bytes) -> LoadedText:
     """Load already-read bytes with the loader for `path`'s extension."""
     loaded = require_supported(path)(data)
-    return replace(loaded, title=loaded.title or titles.from_text(loaded.text))
+    if loaded.title or path.suffix.lower() in _NO_TITLE_FROM_TEXT:
+        return loaded
+    return replace(loaded, title=titles.from_text(loaded.text))
 
 
 def read_bytes(path: Path) -> bytes:

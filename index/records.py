@@ -56,6 +56,8 @@ class BuildReport:
     unchanged: int
     chunks_embedded: int
     failed: tuple[FailedFile, ...] = field(default_factory=tuple)
+    # Indexed, but not whole: e.g. scanned PDF pages that could not be read without OCR.
+    warnings: tuple[FailedFile, ...] = field(default_factory=tuple)
     seconds: float = 0.0
     index_dir: str = ""
 
@@ -66,5 +68,6 @@ class BuildReport:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["failed"] = [asdict(f) for f in self.failed]
+        data["warnings"] = [asdict(w) for w in self.warnings]
         data["seconds"] = round(self.seconds, 3)
         return data

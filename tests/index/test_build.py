@@ -95,11 +95,11 @@ def test_bad_files_are_listed_and_lose_nothing(
     good.write_bytes(b"\x00\x01\x02 binary now" * 50)  # an indexed file becomes unreadable
     (corpus_copy / "empty.txt").write_bytes(b"")
     (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
-    (corpus_copy / "data.csv").write_text("a,b\n1,2\n")
+    (corpus_copy / "data.odt").write_bytes(b"PK\x03\x04 a spreadsheet")
     (corpus_copy / ".hidden.txt").write_text("dotfiles are not documents")
     report = index.build([corpus_copy, tmp_path / "missing"], out, embedder=minilm)
     reasons = {Path(f.path).name: f.reason for f in report.failed}
-    assert set(reasons) == {good.name, "empty.txt", "broken.pdf", "data.csv", "missing"}
+    assert set(reasons) == {good.name, "empty.txt", "broken.pdf", "data.odt", "missing"}
     assert "binary" in reasons[good.name] and "corrupt PDF" in reasons["broken.pdf"]
     assert not report.ok and report.unchanged == 3
     docs = _docs(out)  # the old version of the now-broken file is still there

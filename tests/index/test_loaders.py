@@ -57,7 +57,7 @@ def test_pdf_text_per_page_with_offsets() -> None:
         ("truncated.pdf", make_pdf(["some text"])[:200], "corrupt PDF"),
         ("scanned.pdf", make_pdf([""]), "no extractable text"),
         ("locked.pdf", encrypt_pdf(make_pdf(["secret text"]), "pw"), "encrypted PDF"),
-        ("table.docx", b"PK\x03\x04", "unsupported file type '.docx'"),
+        ("table.odt", b"PK\x03\x04", "unsupported file type '.odt'"),
         ("script.html", b"<script>only code</script>", "no text content"),
     ],
 )

@@ -219,8 +219,8 @@ def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
              "fendralux", "gorvanti", "hespermold"]  # fmt: skip
     names = ["a.md", "b.txt", "c.pdf", "d.md", "e.html", "f.txt", "g.md", "h.txt", "i.md"]
     accepted = [_fact_file(tmp_path, n, w) for n, w in zip(names, words, strict=True)]
-    refused = tmp_path / "report.docx"
-    refused.write_bytes(b"PK\x03\x04 not really a Word file")
+    refused = tmp_path / "report.odt"
+    refused.write_bytes(b"PK\x03\x04 not really an OpenDocument file")
     batches = [accepted[0:2], [refused, accepted[2]], accepted[3:5], accepted[5:7], accepted[7:9]]
     docs, status = page.locator("#documents"), page.locator("#upload-status")
     listed = page.locator("#files .file-preview-holder, #files table tr, #files .file")
@@ -234,7 +234,7 @@ def test_ten_files_in_five_batches_on_one_page_are_all_indexed(
             if path != refused:
                 expect(docs).to_contain_text(path.name, timeout=60_000)
         if refused in batch:
-            expect(status).to_contain_text("Refused report.docx", timeout=60_000)
+            expect(status).to_contain_text("Refused report.odt", timeout=60_000)
         else:
             expect(status).to_contain_text("Indexed:", timeout=60_000)
         expect(status).not_to_contain_text("Errno")
