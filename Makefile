@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 # The local CPU build of torch; an unpinned torch would pull several GB of CUDA packages.
 TORCH  ?= torch==2.13.0
 
-.PHONY: install run test lint browser clean
+.PHONY: install run test lint browser ocr clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -25,12 +25,17 @@ browser:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Scanned PDFs are read with Debian's tesseract-ocr; the tests read a real scanned page.
+ocr:
+	@command -v tesseract >/dev/null || { echo "installing Debian's tesseract-ocr for OCR"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: lint browser
+test: lint browser ocr
 	$(PY) -m pytest
 
 clean:

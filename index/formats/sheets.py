@@ -1,7 +1,7 @@
 """Spreadsheets: .xlsx through openpyxl (a sheet is a page), .csv through the standard csv
 module (one sheet). The first non-empty row is the header; each later row becomes one line
-that names its values by their column ("Region: North; Revenue: 1200"), so a passage about a
-row reads on its own, wherever the chunker cuts."""
+that names its values by their column ("Region: North; Revenue: 1200."), so a passage about a
+row reads on its own, wherever the chunker cuts. Word and PowerPoint tables read the same."""
 
 from __future__ import annotations
 
@@ -25,14 +25,15 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def rows_text(name: str, rows: Iterable[Sequence[Any]]) -> str:
-    """A sheet as text: its name as a heading (if it has one), then one line per row after
-    the header."""
+def row_lines(rows: Iterable[Sequence[Any]]) -> list[str]:
+    """A table as lines: the first non-empty row is the header, and each later row one line
+    naming its values by their column, ending in a full stop, so that each row is a sentence
+    an answer can quote ("Farm: Marrowfield; Crop: rye; Tonnes: 845.")."""
     lines: list[str] = []
     header: list[str] | None = None
     for count, row in enumerate(rows):
         if count >= MAX_ROWS:
-            lines.append(f"(the sheet has more rows; the first {MAX_ROWS:,} are indexed)")
+            lines.append(f"(The table has more rows; the first {MAX_ROWS:,} are indexed.)")
             break
         cells = [_cell(v) for v in row]
         if not any(cells):
@@ -45,9 +46,16 @@ def rows_text(name: str, rows: Iterable[Sequence[Any]]) -> str:
             for i, value in enumerate(cells)
             if value
         ]
-        lines.append("; ".join(named))
-    if header is not None and not lines:  # a header-only sheet still says what it holds
+        line = "; ".join(named)
+        lines.append(line if line.endswith((".", "!", "?")) else line + ".")
+    if header is not None and not lines:  # a header-only table still says what it holds
         lines.append(" | ".join(h for h in header if h))
+    return lines
+
+
+def rows_text(name: str, rows: Iterable[Sequence[Any]]) -> str:
+    """A sheet as text: its name as a heading (if it has one), then its rows' lines."""
+    lines = row_lines(rows)
     if not lines:
         return ""
     return (f"# {name}\n\n" if name else "") + "\n".join(lines)

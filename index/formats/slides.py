@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import LoadError
 from ..loaded import LoadedText, join_pages
+from .sheets import row_lines
 
 
 def _texts(shapes: Iterable[Any]) -> Iterator[str]:
@@ -16,8 +17,8 @@ def _texts(shapes: Iterable[Any]) -> Iterator[str]:
         if getattr(shape, "shape_type", None) == 6:  # MSO_SHAPE_TYPE.GROUP: its own shapes
             yield from _texts(shape.shapes)
         elif getattr(shape, "has_table", False):
-            for row in shape.table.rows:
-                yield " | ".join(" ".join(cell.text.split()) for cell in row.cells)
+            rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+            yield "\n".join(row_lines(rows))
         elif getattr(shape, "has_text_frame", False):
             text = "\n".join(p.text.strip() for p in shape.text_frame.paragraphs)
             if text.strip():

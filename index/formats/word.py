@@ -1,5 +1,6 @@
 """Word (.docx) through python-docx: paragraphs and tables in document order, headings kept as
-markdown headings (the source card renders them), tables as rows of cells."""
+markdown headings (the source card renders them), a table's rows as lines naming their values
+by the header's columns (as spreadsheets read)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 
 from ..errors import LoadError
 from ..loaded import LoadedText, one_page
+from .sheets import row_lines
 
 
 def _heading_level(style: str) -> int:
@@ -17,10 +19,9 @@ def _heading_level(style: str) -> int:
     return int(level) if name == "Heading" and level.isdigit() else 0
 
 
-def _row(cells: list[str]) -> str:
-    # A merged cell is returned once per grid column it spans: shown once.
-    kept = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
-    return " | ".join(" ".join(c.split()) for c in kept)
+def _row(cells: list[str]) -> list[str]:
+    # A merged cell is returned once per grid column it spans: kept once.
+    return [c if i == 0 or c != cells[i - 1] else "" for i, c in enumerate(cells)]
 
 
 def load_docx(data: bytes) -> LoadedText:
@@ -33,7 +34,7 @@ def load_docx(data: bytes) -> LoadedText:
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 rows = [_row([cell.text for cell in row.cells]) for row in block.rows]
-                blocks.append("\n".join(r for r in rows if r.strip(" |")))
+                blocks.append("\n".join(row_lines(rows)))
                 continue
             text = block.text.strip()
             level = _heading_level(block.style.name if block.style is not None else "")

@@ -15,9 +15,11 @@ from index.loaders import SUPPORTED, load_bytes
 from . import samples
 from .pdfs import make_pdf
 
-needs_tesseract = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="make test installs tesseract-ocr"
-)
+
+@pytest.fixture
+def tesseract() -> None:
+    """OCR tests run, never skip: `make test` installs Debian's tesseract-ocr."""
+    assert shutil.which("tesseract"), "install tesseract-ocr (make test does) to run OCR tests"
 
 
 def page_of(loaded, sentence: str) -> int:  # type: ignore[no-untyped-def]
@@ -33,7 +35,7 @@ def test_docx_keeps_headings_paragraphs_and_tables_in_order() -> None:
     loaded = load_bytes(Path("handbook.docx"), samples.docx_bytes())
     assert loaded.title == "Turbine handbook" and loaded.pages == ()
     assert loaded.text.index("## Speeds") < loaded.text.index(samples.DOCX_FACT)
-    assert loaded.text.endswith("Machine | Output\nVelloran turbine | 12 megawatts")
+    assert loaded.text.endswith("Machine: Velloran turbine; Output: 12 megawatts.")
 
 
 def test_pptx_slide_is_a_page_and_its_title_is_said_once() -> None:
@@ -54,7 +56,7 @@ def test_epub_chapter_is_a_page_in_reading_order() -> None:
 
 def test_xlsx_sheet_is_a_page_and_rows_name_their_columns() -> None:
     loaded = load_bytes(Path("harvest.xlsx"), samples.xlsx_bytes())
-    row = "Farm: Marrowfield; Crop: rye; Tonnes: 845"  # 845.0 as the sheet shows it
+    row = "Farm: Marrowfield; Crop: rye; Tonnes: 845."  # 845.0 as the sheet shows it
     assert page_of(loaded, row) == samples.XLSX_SHEET
     assert loaded.text.split("\n\n")[2] == "# Farms"
     assert loaded.title == ""  # not its first row: callers show the file name
@@ -63,7 +65,7 @@ def test_xlsx_sheet_is_a_page_and_rows_name_their_columns() -> None:
 def test_csv_is_one_sheet_with_its_delimiter_sniffed() -> None:
     loaded = load_bytes(Path("ships.csv"), samples.csv_bytes())
     ship, port, year = samples.CSV_ROW
-    assert f"Ship: {ship}; Home port: {port}; Launched: {year}" in loaded.text
+    assert f"Ship: {ship}; Home port: {port}; Launched: {year}." in loaded.text
     assert [p.number for p in loaded.pages] == [1]
 
 
@@ -83,8 +85,8 @@ def test_unreadable_files_fail_with_their_reason(name: str, data: bytes, reason:
         load_bytes(Path(name), data)
 
 
-@needs_tesseract
 @pytest.mark.slow
+@pytest.mark.usefixtures("tesseract")
 def test_a_scanned_page_is_read_by_ocr() -> None:
     loaded = load_bytes(Path("scan.pdf"), samples.scanned_pdf_bytes())
     assert " ".join(loaded.text.split()) == samples.SCANNED_FACT
@@ -112,7 +114,7 @@ def test_without_tesseract_a_scanned_pdf_fails_saying_how_to_get_ocr(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     without_tesseract(monkeypatch, tmp_path)
-    with pytest.raises(LoadError, match="no text layer.*apt install tesseract-ocr"):
+    with pytest.raises(LoadError, match=r"no text layer.*apt install tesseract-ocr"):
         load_bytes(Path("scan.pdf"), samples.scanned_pdf_bytes())
 
 
@@ -125,8 +127,8 @@ def test_without_tesseract_scanned_pages_are_named_in_a_warning(
     assert len(loaded.warnings) == 1 and loaded.warnings[0].startswith("page 2 has no text layer")
 
 
-@needs_tesseract
 @pytest.mark.slow
+@pytest.mark.usefixtures("tesseract")
 def test_with_tesseract_a_mixed_pdf_is_read_whole() -> None:
     loaded = load_bytes(Path("mixed.pdf"), mixed_pdf())
     assert page_of(loaded, "Harrowgate") == 2 and loaded.warnings == ()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client, handle_file
 
+from tests.index import samples
 from ui import AssistantService
 from ui.render import plain_markdown
 
@@ -70,6 +71,26 @@ def test_upload_makes_a_new_document_answerable(
     assert again["message"] == "⚠️ zorblax notes.md is not in the index."
 
 
+def test_office_files_upload_and_answer_with_their_sheet(
+    tmp_path: Path, live_app: tuple[str, AssistantService]
+) -> None:
+    url, service = live_app
+    sheet, deck = tmp_path / "harvest.xlsx", tmp_path / "review.pptx"
+    sheet.write_bytes(samples.xlsx_bytes())
+    deck.write_bytes(samples.pptx_bytes())
+    client = Client(url, verbose=False)
+    status, documents, _, _ = client.predict(
+        [handle_file(str(sheet)), handle_file(str(deck))], api_name="/upload"
+    )
+    assert "2 added" in status and "harvest.xlsx" in documents and "review.pptx" in documents
+    answer = client.predict("How many tonnes of rye did Marrowfield harvest?", api_name="/ask")
+    cited = next(c for c in answer["citations"] if c["source"] == "harvest.xlsx")
+    assert "Tonnes: 845" in cited["quote"] and cited["page"] == samples.XLSX_SHEET
+    for name in ("harvest.xlsx", "review.pptx"):
+        client.predict(name, api_name="/remove")
+    assert {row.source for row in service.documents()}.isdisjoint({sheet.name, deck.name})
+
+
 def test_bad_uploads_are_refused_with_a_message(
     tmp_path: Path, live_app: tuple[str, AssistantService]
 ) -> None:
@@ -83,7 +104,10 @@ def test_bad_uploads_are_refused_with_a_message(
     seen_outside = set(outside.rglob("*"))
     client = Client(url, verbose=False)
     status, *_ = client.predict([handle_file(str(script))], api_name="/upload")
-    assert "Refused evil.sh: only .htm, .html, .markdown, .md, .pdf, .text, .txt" in status
+    assert (
+        "Refused evil.sh: only .csv, .docx, .epub, .htm, .html, .markdown, .md, .pdf, .pptx, "
+        ".text, .txt, .xlsx files can be added"
+    ) in status
     status, *_ = client.predict([handle_file(str(broken))], api_name="/upload")
     assert "Skipped broken.pdf: corrupt PDF" in status
     assert service.documents() == before  # nothing else lost
