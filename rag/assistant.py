@@ -29,6 +29,7 @@ from .models.catalogue import find, find_llm, llm_missing_message
 from .question.asks import KIND_NAMES, asks
 from .question.followup import FollowupRewriter, Message
 from .question.gate import EvidenceGate
+from .question.language import Language, LanguageCheck
 from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval.retriever import Reranker, Retriever
@@ -60,6 +61,7 @@ class Assistant:
         self._retriever = retriever or Retriever(idx, settings.retrieval, _reranker(settings))
         self.judge = LearnedJudge(settings.verification.threshold)
         self._gate = EvidenceGate(settings.abstention)
+        self._language = LanguageCheck(idx.manifest.embedding_model)
         self._rewriter = FollowupRewriter(settings.followup, self._answerable)
         self._extractive = ExtractiveAnswerer(
             idx.embedder,
@@ -173,17 +175,31 @@ class Assistant:
         hits = self._retriever.retrieve(standalone, k)
         laps.lap("retrieve_ms")
         said = _last_answer(history) if standalone != question else ""
-        answer = yield from self._answer_from(standalone, hits, said, answerer, laps)
+        # The user's own words: a question in a language the index's model cannot read.
+        language = self._language.unserved(question)
+        answer = yield from self._answer_from(standalone, hits, said, answerer, laps, language)
+        if language is not None and answer.text != self._language.declined(language):
+            # Found anyway: the reader should know what the search could not read.
+            notices = (self._language.notice(language), answer.notice)
+            answer = replace(answer, notice=" ".join(filter(None, notices)))
         return replace(answer, question=standalone, timings=laps.finish())
 
     def _answer_from(
-        self, question: str, hits: list[Hit], said: str, answerer: AnswerMode, laps: _Laps
+        self,
+        question: str,
+        hits: list[Hit],
+        said: str,
+        answerer: AnswerMode,
+        laps: _Laps,
+        language: Language | None = None,
     ) -> Generator[str, None, Answer]:
         """The answer to a standalone `question` from its `hits`: declined when they hold too
-        little, quoted when they miss what it asks for, else the answerer's, verified."""
+        little (saying so when the question's `language` is one the index cannot read),
+        quoted when they miss what it asks for, else the answerer's, verified."""
         if not self._gate.admits(question, hits):
-            yield ABSTAIN_NO_EVIDENCE
-            return Answer(ABSTAIN_NO_EVIDENCE, "abstained", hits=tuple(hits))
+            text = ABSTAIN_NO_EVIDENCE if language is None else self._language.declined(language)
+            yield text
+            return Answer(text, "abstained", hits=tuple(hits))
         asked = asks(question)
         if asked.kind is not None and not self._extractive.gives_asked(question, hits):
             # A near miss: the passages are on the question's topic but hold no figure, date

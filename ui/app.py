@@ -14,6 +14,7 @@ from pathlib import Path
 import gradio as gr
 from gradio.events import api
 
+from rag.question import MULTILINGUAL_EXAMPLE, english_only
 from rag.settings import ASK_MODES
 
 from .chat import Chat
@@ -173,7 +174,22 @@ def _documents_panel() -> DocumentsPanel:
     )
 
 
-def _settings_panel(k: int, llm: bool) -> SettingsPanel:
+def _languages_note(embedding_model: str) -> str:
+    """What the Settings tab says about languages: which model matches questions to passages,
+    and, when it reads English only, how to use a multilingual one."""
+    short = embedding_model.rsplit("/", 1)[-1]
+    if not english_only(embedding_model):
+        return f"**Languages.** Questions are matched to passages by {short}, a multilingual model."
+    return (
+        f"**Languages.** Questions are matched to passages by {short}, which reads English "
+        f"only: a question in another language finds little. For other languages, rebuild the "
+        f"index with a multilingual embedding model (downloaded once), then restart the app:\n\n"
+        f"`rag index build PATH... --embedding-model {MULTILINGUAL_EXAMPLE} --rebuild`"
+    )
+
+
+def _settings_panel(k: int, llm: bool, embedding_model: str) -> SettingsPanel:
+    gr.Markdown(_languages_note(embedding_model), elem_id="languages")
     return SettingsPanel(
         k=gr.Slider(1, 10, value=k, step=1, label="Passages per answer (k)"),
         # Without a model there is nothing to choose: the control shows only with one.
@@ -263,7 +279,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 with gr.Tab("Documents", id="documents", elem_id="documents-tab"):
                     documents = _documents_panel()
                 with gr.Tab("Settings", id="settings"):
-                    settings = _settings_panel(service.settings.retrieval.k, llm)
+                    settings = _settings_panel(
+                        service.settings.retrieval.k,
+                        llm,
+                        service.assistant.index.manifest.embedding_model,
+                    )
         # Where a clicked quote's "document id:start:end" arrives, and what sends it (JS).
         opened = gr.Textbox(elem_id="open-target", elem_classes="rag-hidden", show_label=False)
         go = gr.Button(elem_id="open-go", elem_classes="rag-hidden")

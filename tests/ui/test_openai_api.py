@@ -172,3 +172,46 @@ def test_serving_beyond_loopback_needs_a_key(tmp_path: Path, corpus_index: Path)
     service = AssistantService(Path(shutil.copytree(corpus_index, tmp_path / "index")), tmp_path)
     with pytest.raises(KeyRequiredError):
         serve(service, "0.0.0.0", free_port(), block=False)
+
+
+def test_rag_serve_api_only_serves_the_api_and_no_page(tmp_path: Path, corpus_index: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    index_dir = shutil.copytree(corpus_index, tmp_path / "index")
+    rag = Path(sys.executable).with_name("rag")
+    env = {**os.environ, "RAG_HOME": str(tmp_path), "RAG_API_KEY": KEY}
+    refused = subprocess.run(
+        [rag, "serve", "--host", "0.0.0.0", "--index-dir", str(index_dir)],
+        env={k: v for k, v in env.items() if k != "RAG_API_KEY"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "set RAG_API_KEY" in refused.stdout
+    port = free_port()
+    server = subprocess.Popen(
+        [rag, "serve", "--api-only", "--port", str(port), "--index-dir", str(index_dir)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=KEY)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                ids = [m.id for m in client.models.list()]
+                break
+            except openai.APIConnectionError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.5)
+        assert "rag" in ids
+        with pytest.raises(urllib.error.HTTPError) as page:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30)
+        assert page.value.code == 404  # no web app in --api-only
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
