@@ -215,3 +215,24 @@ def test_rag_serve_api_only_serves_the_api_and_no_page(tmp_path: Path, corpus_in
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_password_guards_the_page_and_keys_the_api(tmp_path: Path, corpus_index: Path) -> None:
+    from gradio_client import Client
+
+    service = AssistantService(Path(shutil.copytree(corpus_index, tmp_path / "index")), tmp_path)
+    running = serve(
+        service, "127.0.0.1", free_port(), password="s3cret", api_key="s3cret", block=False
+    )
+    assert running is not None
+    try:
+        with pytest.raises(Exception, match=r"(?i)login|auth|401|403"):
+            Client(running.url, verbose=False)
+        page = Client(running.url, auth=("rag", "s3cret"), verbose=False)
+        assert page.predict(TABULAR, api_name="/ask")["mode"] == "extractive"
+        api = openai.OpenAI(base_url=running.url + "v1", api_key="s3cret", max_retries=0)
+        assert next(m.id for m in api.models.list()) == "rag"
+        with pytest.raises(openai.AuthenticationError):
+            openai.OpenAI(base_url=running.url + "v1", api_key="guess", max_retries=0).models.list()
+    finally:
+        running.close()
