@@ -119,6 +119,15 @@ def sources_block(answer: Answer) -> str:
     return SOURCES_HEADING + "\n".join(lines)
 
 
+def ending(said: str, answer: Answer) -> str:
+    """What follows the streamed text `said` in a reply: the rest of the answer's text, if
+    any, then its sources block. A reply streamed or whole reads the same: the stream's text
+    (a replaced model answer's notice included), not `answer.text` alone. (The checked text
+    may drop an invalid marker the stream already showed: what was said is kept.)"""
+    rest = answer.text[len(said) :] if answer.text.startswith(said) else ""
+    return rest + sources_block(answer)
+
+
 def _extras(answer: Answer) -> dict[str, Any]:
     return {"mode": answer.mode, "notice": answer.notice, "question": answer.question}
 
@@ -186,16 +195,18 @@ class ChatCompletions:
             stream = self._stream(reply, question, history, mode, request.temperature)
             return StreamingResponse(stream, media_type="text/event-stream")
         async with self._slots:
-            answer = await run_in_threadpool(
+            said, answer = await run_in_threadpool(
                 self._answer, question, history, mode, request.temperature
             )
-        return JSONResponse(reply.completion(answer))
+        return JSONResponse(reply.completion(said + ending(said, answer), answer))
 
     def _answer(
         self, question: str, history: list[dict[str, str]], mode: AskMode, temp: float | None
-    ) -> Answer:
+    ) -> tuple[str, Answer]:
+        """What the stream says (a failed model answer's notice included) and the answer."""
         try:
-            return self._response(question, history, mode, temp).answer
+            response = self._response(question, history, mode, temp)
+            return "".join(response), response.answer
         except (RagError, IndexStageError) as exc:
             raise APIError(503, str(exc)) from exc
 
@@ -236,11 +247,8 @@ class ChatCompletions:
                 yield f"data: {json.dumps(body)}\n\n"
                 yield "data: [DONE]\n\n"
                 return
-            # The checked text may drop an invalid marker the stream already showed; what
-            # the reader has is kept, and whatever the answer adds after it follows.
-            rest = answer.text[len(sent) :] if answer.text.startswith(sent) else ""
-            if rest + sources_block(answer):
-                yield reply.event({"content": rest + sources_block(answer)})
+            if ending(sent, answer):
+                yield reply.event({"content": ending(sent, answer)})
             citations = [c.to_dict() for c in answer.citations]
             yield reply.event({"citations": citations}, finish="stop", rag=_extras(answer))
             yield "data: [DONE]\n\n"
@@ -254,10 +262,10 @@ class _Reply:
         self.created = int(time.time())
         self.model = model
 
-    def completion(self, answer: Answer) -> dict[str, Any]:
+    def completion(self, content: str, answer: Answer) -> dict[str, Any]:
         message = {
             "role": "assistant",
-            "content": answer.text + sources_block(answer),
+            "content": content,
             "citations": [c.to_dict() for c in answer.citations],
         }
         return {

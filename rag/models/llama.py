@@ -81,6 +81,11 @@ class LlamaModel:
             "grammar": _grammar(prompt.grammar) if prompt.grammar else None,
         }
         with self._lock:
+            # Evaluate every prompt from its start: llama-cpp-python would reuse the cached
+            # prefix of the last one, and a prompt evaluated in other batches gets slightly
+            # other logits, enough for a small model to write another answer to the same
+            # question. (RAG prompts share little more than the instructions anyway.)
+            self.llm.reset()
             if self.chat_template is not None:
                 chat = self.llm.create_chat_completion(
                     messages=prompt.messages(), stream=True, **sampling

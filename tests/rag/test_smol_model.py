@@ -64,6 +64,19 @@ def smol_assistant(corpus_index: Path, smol: Path) -> Assistant:
 
 
 @pytest.mark.slow
+def test_a_question_asked_again_gets_the_same_reply(smol_assistant: Assistant) -> None:
+    """Temperature 0 and a fixed seed: asked three times in a row, the model writes the same
+    reply. (llama-cpp-python's reuse of the previous prompt's evaluated prefix gave this
+    question 2 different replies in 3 before every prompt was evaluated from its start.)"""
+    replies = []
+    for _ in range(3):
+        generated = smol_assistant.ask(QUESTIONS[0]).generated
+        assert generated is not None
+        replies.append(generated.raw)
+    assert len(set(replies)) == 1
+
+
+@pytest.mark.slow
 def test_what_streams_was_verified_first_and_every_answer_cites(
     smol_assistant: Assistant,
 ) -> None:

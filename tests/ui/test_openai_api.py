@@ -236,3 +236,37 @@ def test_the_password_guards_the_page_and_keys_the_api(tmp_path: Path, corpus_in
             openai.OpenAI(base_url=running.url + "v1", api_key="guess", max_retries=0).models.list()
     finally:
         running.close()
+
+
+def test_a_real_chat_model_answers_through_the_api_verified(
+    tmp_path: Path, corpus_index: Path, smol: Path
+) -> None:
+    """SmolLM2-135M-Instruct (models.txt's "smol") behind the API: rag-llm is listed, and a
+    streamed reply reads as the whole one does (temperature 0, a fixed seed), with no
+    sentence the verifier held back."""
+    from rag import Settings
+    from rag.settings import GenerationSettings
+
+    index_dir = Path(shutil.copytree(corpus_index, tmp_path / "index"))
+    settings = Settings(generation=GenerationSettings(model_path=smol))
+    service = AssistantService(index_dir, tmp_path, settings)
+    running = serve(service, "127.0.0.1", free_port(), block=False)
+    assert running is not None
+    try:
+        client = openai.OpenAI(base_url=running.url + "v1", api_key="x", max_retries=0)
+        assert [m.id for m in client.models.list()] == ["rag", "rag-extractive", "rag-llm"]
+        messages = [{"role": "user", "content": TABULAR}]
+        whole = client.chat.completions.create(model="rag-llm", messages=messages)  # type: ignore[arg-type]
+        chunks = list(
+            client.chat.completions.create(model="rag-llm", messages=messages, stream=True)  # type: ignore[arg-type]
+        )
+        streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
+        assert streamed == whole.choices[0].message.content
+        answer = service.assistant.ask(TABULAR, mode="llm")
+        assert answer.generated is not None
+        held = [s.text for s in answer.generated.sentences if not s.shown]
+        assert all(sentence not in streamed for sentence in held)
+        citations = chunks[-1].choices[0].delta.model_extra["citations"]  # type: ignore[index]
+        assert citations == [c.to_dict() for c in answer.citations]
+    finally:
+        running.close()
