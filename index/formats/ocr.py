@@ -4,6 +4,7 @@ poppler to install) at 300 dpi, tesseract's preferred resolution."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ INSTALL_HINT = (
     "tesseract-ocr; macOS: brew install tesseract), then build again"
 )
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe
+_WRAP = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")  # a line break inside a paragraph
 
 
 def available() -> bool:
@@ -35,7 +37,16 @@ def read_pages(data: bytes, indexes: Sequence[int], language: str = "eng") -> di
                 images[i] = pdf[i].render(scale=DPI / 72).to_pil()
         finally:
             pdf.close()
-    return {i: pytesseract.image_to_string(image, lang=language) for i, image in images.items()}
+    return {
+        i: unwrap(pytesseract.image_to_string(image, lang=language)) for i, image in images.items()
+    }
+
+
+def unwrap(text: str) -> str:
+    """tesseract's text with each paragraph on one line: its line breaks are where the scanned
+    page wrapped, not where sentences end ("...on the ninth of\nMarch."), and a sentence cut
+    there would be quoted cut. Paragraphs (blank lines) stay apart."""
+    return _WRAP.sub(" ", text)
 
 
 def page_list(numbers: Sequence[int]) -> str:

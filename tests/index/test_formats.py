@@ -89,7 +89,7 @@ def test_unreadable_files_fail_with_their_reason(name: str, data: bytes, reason:
 @pytest.mark.usefixtures("tesseract")
 def test_a_scanned_page_is_read_by_ocr() -> None:
     loaded = load_bytes(Path("scan.pdf"), samples.scanned_pdf_bytes())
-    assert " ".join(loaded.text.split()) == samples.SCANNED_FACT
+    assert loaded.text == samples.SCANNED_FACT  # one paragraph: its wrapped lines joined
     assert [p.number for p in loaded.pages] == [1] and loaded.warnings == ()
 
 
@@ -132,6 +132,14 @@ def test_without_tesseract_scanned_pages_are_named_in_a_warning(
 def test_with_tesseract_a_mixed_pdf_is_read_whole() -> None:
     loaded = load_bytes(Path("mixed.pdf"), mixed_pdf())
     assert page_of(loaded, "Harrowgate") == 2 and loaded.warnings == ()
+
+
+def test_ocr_text_keeps_paragraphs_and_joins_wrapped_lines() -> None:
+    from index.formats.ocr import unwrap
+
+    assert unwrap("on the ninth of\nMarch.\n\nA new  \nparagraph.\n") == (
+        "on the ninth of March.\n\nA new paragraph.\n"
+    )
 
 
 def test_a_blank_pdf_is_not_called_scanned() -> None:
