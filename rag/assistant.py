@@ -114,6 +114,7 @@ class Assistant:
         self.index.embedder.encode(["warm up"])
         self._retriever.warm_up()
         self._extractive.warm_up(self.index.chunks())
+        self._language.unserved("warm up")  # loads the language identifier, if it is used
         if isinstance(self.generator, LlamaModel):
             self.generator.load()
 
