@@ -120,14 +120,21 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    judge = eval.make_judge(args.judge_name, Settings())
+    settings = Settings()
+    judge = eval.make_judge(args.judge_name, settings)
     results = []
     for path in args.files:
         loaded = eval.load_judge(path)
         for problem in loaded.problems:
             print(f"rag: skipped {problem}", file=sys.stderr)
         results.append(
-            eval.validate_judge(judge, loaded.rows, file=str(path), skipped=loaded.problems)
+            eval.validate_judge(
+                judge,
+                loaded.rows,
+                file=str(path),
+                skipped=loaded.problems,
+                min_supported=settings.verification.min_supported,
+            )
         )
     if args.judge_json:
         print(json.dumps([r.to_dict() for r in results], indent=2))
@@ -143,4 +150,11 @@ def _judge(args: argparse.Namespace) -> int:
             )
         for kind, value in result.by_kind.items():
             print(f"  AUROC on {kind:<22} {value:.3f}")
+        gate = result.judge.gate
+        print(f"  the answer gate (>= {gate.min_supported:.0%} of sentences supported) would show:")
+        for s in (result.judge, result.baseline):
+            print(
+                f"  {s.judge:<20} {s.gate.supported_shown:>6.1%} of {s.gate.supported} supported "
+                f"answers, {s.gate.unsupported_shown:>6.1%} of {s.gate.unsupported} unsupported"
+            )
     return 0

@@ -1,5 +1,6 @@
 """How far can a judge be trusted? Score labeled (context, answer) rows and compare it with the
-overlap baseline on the same rows."""
+overlap baseline on the same rows, and apply the answer gate's rule with each: which labelled
+answers would be shown."""
 
 from __future__ import annotations
 
@@ -8,10 +9,49 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.verification import Judge, OverlapJudge
+from rag.settings import VerificationSettings
+from rag.verification import Judge, Judgment, OverlapJudge
 
 from . import metrics
 from .datasets import JudgeRow
+
+MIN_SUPPORTED = VerificationSettings().min_supported
+
+
+@dataclass(frozen=True)
+class GateFigures:
+    """The answer gate's rule applied with a judge to labelled answers: an answer is shown
+    when at least `min_supported` of its sentences are supported by the context (as a model's
+    answer is, sentence by sentence, against its passages). What a user would see: the
+    share of supported answers shown, and of unsupported answers shown (the leak)."""
+
+    min_supported: float
+    supported_shown: float  # of the label-0 answers
+    unsupported_shown: float  # of the label-1 answers
+    supported: int  # label-0 answers
+    unsupported: int  # label-1 answers
+
+
+def shown(judgment: Judgment, min_supported: float) -> bool:
+    """Would the gate show this answer? Some sentence to show, and enough of them supported."""
+    claims = judgment.claims
+    supported = sum(c.score < judgment.threshold for c in claims)
+    return bool(claims) and supported >= min_supported * len(claims)
+
+
+def gate_figures(
+    judgments: Sequence[Judgment], labels: Sequence[int], min_supported: float
+) -> GateFigures:
+    passed = [shown(j, min_supported) for j in judgments]
+    good = [p for p, y in zip(passed, labels, strict=True) if y == 0]
+    bad = [p for p, y in zip(passed, labels, strict=True) if y == 1]
+    return GateFigures(
+        min_supported=min_supported,
+        supported_shown=sum(good) / len(good) if good else float("nan"),
+        unsupported_shown=sum(bad) / len(bad) if bad else float("nan"),
+        supported=len(good),
+        unsupported=len(bad),
+    )
 
 
 @dataclass(frozen=True)
@@ -27,6 +67,7 @@ class Scores:
     f1: float
     confusion: metrics.Confusion
     rows_per_second: float
+    gate: GateFigures
 
 
 @dataclass(frozen=True)
@@ -43,10 +84,13 @@ class JudgeValidation:
         return asdict(self)
 
 
-def score(judge: Judge, rows: Sequence[JudgeRow]) -> tuple[Scores, list[float]]:
+def score(
+    judge: Judge, rows: Sequence[JudgeRow], min_supported: float = MIN_SUPPORTED
+) -> tuple[Scores, list[float]]:
     started = time.perf_counter()
-    values = [judge.judge(r.context, r.answer, r.question or None).score for r in rows]
+    judgments = [judge.judge(r.context, r.answer, r.question or None) for r in rows]
     seconds = time.perf_counter() - started
+    values = [j.score for j in judgments]
     labels = [r.label for r in rows]
     matrix = metrics.confusion([int(v >= judge.threshold) for v in values], labels)
     return (
@@ -60,16 +104,22 @@ def score(judge: Judge, rows: Sequence[JudgeRow]) -> tuple[Scores, list[float]]:
             f1=matrix.f1,
             confusion=matrix,
             rows_per_second=len(rows) / seconds if seconds else float("inf"),
+            gate=gate_figures(judgments, labels, min_supported),
         ),
         values,
     )
 
 
 def validate_judge(
-    judge: Judge, rows: Sequence[JudgeRow], *, file: str = "", skipped: Sequence[str] = ()
+    judge: Judge,
+    rows: Sequence[JudgeRow],
+    *,
+    file: str = "",
+    skipped: Sequence[str] = (),
+    min_supported: float = MIN_SUPPORTED,
 ) -> JudgeValidation:
-    scores, values = score(judge, rows)
-    baseline, _ = score(OverlapJudge(), rows)
+    scores, values = score(judge, rows, min_supported)
+    baseline, _ = score(OverlapJudge(), rows, min_supported)
     by_kind = {}
     for kind in sorted({r.kind for r in rows if r.label == 1 and r.kind}):
         picked = [

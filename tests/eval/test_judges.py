@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import load_judge
-from eval.judge_validation import validate_judge
+from eval.judge_validation import gate_figures, shown, validate_judge
 from eval.judges import LLMJudge, NLIJudge, make_judge
 from index.embedding import SentenceTransformerEmbedder
 from rag.errors import ModelMissingError
 from rag.models.llama import LlamaModel
+from rag.verification import ClaimVerdict, Judgment
 from rag.verification.judge import LearnedJudge, OverlapJudge
 
 PASSAGE = (
@@ -123,3 +124,31 @@ def test_the_report_marks_the_words_a_judge_found_unsupported(judge: LearnedJudg
     assert marked == (
         "AlexNet <mark>beat</mark> &lt;b&gt;<mark>Napoleon</mark>&lt;/b&gt; in <mark>2015</mark>."
     )
+
+
+def _judgment(*scores: float) -> Judgment:
+    claims = tuple(ClaimVerdict(f"claim {i}", s, (0, 1), ()) for i, s in enumerate(scores))
+    return Judgment(max(scores, default=0.0), claims, 0.5)
+
+
+def test_the_gate_shows_an_answer_when_enough_of_its_sentences_are_supported() -> None:
+    assert shown(_judgment(0.1, 0.2, 0.3, 0.9), 0.75)  # 3 of 4 supported
+    assert not shown(_judgment(0.1, 0.9), 0.75)  # 1 of 2
+    assert not shown(_judgment(0.1, 0.9), 1.0) and shown(_judgment(0.1, 0.9), 0.5)
+    assert not shown(_judgment(), 0.75)  # no sentence: nothing to show
+    figures = gate_figures(
+        [_judgment(0.1), _judgment(0.9), _judgment(0.1), _judgment(0.2, 0.9), _judgment(0.7)],
+        [0, 0, 1, 1, 1],
+        0.75,
+    )
+    assert (figures.supported, figures.unsupported) == (2, 3)
+    assert figures.supported_shown == 0.5 and figures.unsupported_shown == 1 / 3
+
+
+def test_validation_reports_the_gate_for_the_judge_and_the_baseline(judge: LearnedJudge) -> None:
+    rows = load_judge().rows
+    result = validate_judge(judge, rows, min_supported=0.75)
+    gate = result.judge.gate
+    assert gate.supported == sum(r.label == 0 for r in rows) and gate.min_supported == 0.75
+    assert gate.supported_shown > gate.unsupported_shown  # the project's own pairs
+    assert result.baseline.gate.supported == gate.supported

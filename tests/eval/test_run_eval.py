@@ -219,4 +219,6 @@ def test_cli_eval_writes_reports_and_gates(tmp_path: Path, corpus_index: Path) -
     (result,) = json.loads(judge.stdout)
     assert result["judge"]["judge"] == "learned" and result["baseline"]["judge"] == "overlap"
     assert result["judge"]["auroc"] > result["baseline"]["auroc"] and len(result["scores"]) >= 60
+    gate = result["judge"]["gate"]  # what the answer gate would show with this judge
+    assert gate["min_supported"] == 0.75 and gate["supported_shown"] > gate["unsupported_shown"]
     assert not (tmp_path / "empty-home").exists()
