@@ -6,8 +6,10 @@ question is checked offline with py3langid (langid.py's model, a few MB, no down
 it is confidently another language and the model is English-only, the assistant says so.
 
 Short questions are where language identification errs ("Why not?" reads as Nigerian
-Pidgin), so a question of fewer than three words is never called foreign, and neither is one
-below `CONFIDENCE`; a question mostly in another script (Chinese, Cyrillic, Arabic...) is."""
+Pidgin among langid's 97 languages), so the candidates are English and the 30 languages
+named below, a question of fewer than three words is never called foreign, and neither is
+one below `CONFIDENCE`; a question mostly in another script (Chinese, Cyrillic, Arabic...)
+is."""
 
 from __future__ import annotations
 
@@ -41,7 +43,11 @@ def _identify(text: str) -> tuple[str, float]:
         if _identifier is None:
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            # English and the languages named here, not langid's 97: a short Spanish question
+            # ("¿Qué es la síntesis de programas?") otherwise reads as Extremaduran at 0.41.
+            identifier.set_languages(sorted({*_NAMES, "en"}))
+            _identifier = identifier
     code, probability = _identifier.classify(text)
     return str(code), float(probability)
 

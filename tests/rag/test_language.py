@@ -26,6 +26,8 @@ FOREIGN = {
     "为什么基于树的方法在表格数据上仍然优于神经网络？": "zh",
     "Warum sind baumbasierte Methoden bei Tabellendaten noch besser?": "de",
     "Почему деревья решений лучше нейронных сетей на табличных данных?": "ru",
+    "¿Qué es la síntesis de programas?": "es",  # short: Extremaduran among all 97 languages
+    "Il deep learning sarà interpretabile?": "it",
 }
 
 
