@@ -29,18 +29,14 @@ def one_page(text: str, title: str = "") -> LoadedText:
     return LoadedText(text=text, title=title)
 
 
-def join_pages(
-    raw_pages: Sequence[str],
-    empty: str = "no text content",
-    numbers: Sequence[int] | None = None,
-) -> LoadedText:
-    """Normalize each page and join them, remembering where each page lies in the text.
-    Blank pages hold nothing to cite and are left out; `numbers` are the pages' own numbers
-    (default 1, 2, ...). All pages blank: a LoadError saying `empty`."""
+def join_pages(raw_pages: Sequence[str], empty: str = "no text content") -> LoadedText:
+    """Normalize each page and join them, remembering where each page (numbered from 1) lies
+    in the text. Blank pages hold nothing to cite and are left out. All pages blank: a
+    LoadError saying `empty`."""
     parts: list[str] = []
     pages: list[Page] = []
     cursor = 0
-    for number, raw in zip(numbers or range(1, len(raw_pages) + 1), raw_pages, strict=True):
+    for number, raw in enumerate(raw_pages, start=1):
         text = normalize_text(raw)
         if not text:
             continue

@@ -61,24 +61,21 @@ def load_pdf(data: bytes) -> LoadedText:
     except Exception as exc:  # pypdf raises many types for damaged files
         raise LoadError(f"corrupt PDF: {exc}") from exc
     warnings: tuple[str, ...] = ()
-    numbers = ocr.page_list([i + 1 for i in scanned])
-    if scanned and ocr.available():
-        try:
-            for i, text in ocr.read_pages(data, scanned).items():
-                raw_pages[i] = text
-        except Exception as exc:  # a page PDFium cannot render, tesseract failing
-            raise LoadError(f"OCR failed on pages {numbers}: {exc}") from exc
-        log.info("read pages %s by OCR", numbers)
-    elif scanned:
-        pages = f"page {numbers} has" if len(scanned) == 1 else f"pages {numbers} have"
-        warnings = (f"{pages} no text layer (scanned?) and went unread: {ocr.INSTALL_HINT}",)
     empty = "no extractable text"
     if scanned:
-        empty = (
-            f"no text found on the scanned pages {numbers} by OCR"
-            if ocr.available()
-            else f"no text layer (a scanned PDF?): {ocr.INSTALL_HINT}"
-        )
+        numbers = ocr.page_list([i + 1 for i in scanned])
+        if ocr.available():
+            try:
+                for i, text in ocr.read_pages(data, scanned).items():
+                    raw_pages[i] = text
+            except Exception as exc:  # a page PDFium cannot render, tesseract failing
+                raise LoadError(f"OCR failed on pages {numbers}: {exc}") from exc
+            log.info("read pages %s by OCR", numbers)
+            empty = f"no text found on the scanned pages {numbers} by OCR"
+        else:
+            pages = f"page {numbers} has" if len(scanned) == 1 else f"pages {numbers} have"
+            warnings = (f"{pages} no text layer (scanned?) and went unread: {ocr.INSTALL_HINT}",)
+            empty = f"no text layer (a scanned PDF?): {ocr.INSTALL_HINT}"
     loaded = join_pages(raw_pages, empty)
     return replace(loaded, title=titles.from_pdf_metadata(reader), warnings=warnings)
 

@@ -99,6 +99,7 @@ class LanguageCheck:
     def __init__(self, embedding_model: str) -> None:
         self.model = embedding_model
         self.english_only = english_only(embedding_model)
+        self._short = embedding_model.rsplit("/", 1)[-1]  # as the messages name it
 
     def unserved(self, question: str) -> Language | None:
         """The question's language when this index's model cannot read it, else None."""
@@ -106,7 +107,7 @@ class LanguageCheck:
 
     def declined(self, language: Language) -> str:
         """Instead of "nothing in them is relevant": why nothing matched."""
-        short = self.model.rsplit("/", 1)[-1]
+        short = self._short
         return (
             f"I can't answer that from your documents: your question looks like "
             f"{language.name}, and this index's embedding model ({short}) reads English only, "
@@ -116,7 +117,7 @@ class LanguageCheck:
 
     def notice(self, language: Language) -> str:
         """Beside an answer found anyway: what may have been missed."""
-        short = self.model.rsplit("/", 1)[-1]
+        short = self._short
         return (
             f"Your question looks like {language.name}; this index's embedding model "
             f"({short}) reads English only, so passages that answer it may have been missed."
