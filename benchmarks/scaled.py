@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.builder import _document_id
 from index.embedding import Embedder
 from index.manifest import Manifest, now
+from index.preparing import document_id as _document_id
 from index.records import Document
 from index.snapshot import MANIFEST, STORE, VECTORS, new_snapshot, publish
 from index.sqlite_store import ChunkStore

@@ -18,7 +18,7 @@ def register(commands: Any) -> None:
 
     build = sub.add_parser("build", help="index files and folders (incremental)")
     build.add_argument(
-        "paths", nargs="+", metavar="PATH", help=".txt .md .html .pdf files or folders"
+        "paths", nargs="+", metavar="PATH", help=f"files or folders ({' '.join(index.SUPPORTED)})"
     )
     add_index_dir(build)
     build.add_argument("--json", action="store_true", help="print the build report as JSON")
@@ -31,6 +31,21 @@ def register(commands: Any) -> None:
         default=DEFAULT_WAIT_SECONDS,
         metavar="SECONDS",
         help="how long to wait for another build of the same index (default %(default)s)",
+    )
+    build.add_argument(
+        "--ray",
+        nargs="?",
+        const="",
+        metavar="ADDRESS",
+        help="read, chunk and embed on a Ray cluster (pip install 'rag-assistant[cluster]'): "
+        "the one at ADDRESS (e.g. HOST:6379), else the one RAY_ADDRESS names, else a Ray "
+        "instance on this machine; the index is the same as a local build's",
+    )
+    build.add_argument(
+        "--embedders",
+        type=int,
+        metavar="N",
+        help="with --ray: embedding actors, one core each (default: one per CPU of the cluster)",
     )
     build.set_defaults(run=_build)
 
@@ -66,6 +81,11 @@ def _build(args: argparse.Namespace) -> int:
     settings = index.IndexSettings(
         **({"embedding_model": args.embedding_model} if args.embedding_model else {})
     )
+    try:
+        cluster = _cluster(args)
+    except ValueError as exc:
+        print(f"rag index build: {exc}", file=sys.stderr)
+        return 2
     report = index.build(
         args.paths,
         args.index_dir,
@@ -73,8 +93,19 @@ def _build(args: argparse.Namespace) -> int:
         rebuild=args.rebuild,
         wait=args.wait,
         progress=not (args.quiet or args.json) and sys.stderr.isatty(),
+        cluster=cluster,
     )
     return _print_report(report, args.json, "Indexed")
+
+
+def _cluster(args: argparse.Namespace) -> index.Cluster | None:
+    if args.ray is None:
+        if args.embedders is not None:
+            raise ValueError("--embedders needs --ray")
+        return None
+    if args.embedders is not None and args.embedders < 1:
+        raise ValueError("--embedders must be at least 1")
+    return index.Cluster(address=args.ray or None, embedders=args.embedders)
 
 
 def _remove(args: argparse.Namespace) -> int:

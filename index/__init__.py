@@ -1,12 +1,13 @@
 """The index stage: documents -> exact-offset chunks -> embeddings -> FAISS + SQLite on disk.
 
 import index
-report = index.build(["corpus/"], "/tmp/idx")
+report = index.build(["corpus/"], "/tmp/idx")  # cluster=index.Cluster(): on Ray
 with index.open("/tmp/idx") as idx:
     for doc in idx.documents(): ...
 """
 
 from .builder import build, remove
+from .cluster import Cluster
 from .environment import rag_home
 from .errors import (
     IndexCorruptError,
@@ -28,6 +29,7 @@ __all__ = [
     "SUPPORTED",
     "BuildReport",
     "Chunk",
+    "Cluster",
     "Document",
     "FailedFile",
     "Index",

@@ -7,7 +7,6 @@ written, then a complete new snapshot is written aside and published with one re
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -18,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from .chunking import Chunker
+from .cluster import Cluster, RayWorkers
 from .embedding import Embedder, load_embedder
-from .errors import IndexMismatchError, IndexNotFoundError, IndexStageError, LoadError
-from .loaders import load_bytes, read_bytes, require_supported
+from .errors import IndexMismatchError, IndexNotFoundError
 from .manifest import Manifest, now
+from .preparing import Changes, Prepared
 from .reader import check_compatible
-from .records import BuildReport, Document, FailedFile
+from .records import BuildReport, FailedFile
 from .settings import IndexSettings, default_index_dir
 from .snapshot import (
     MANIFEST,
@@ -38,6 +37,7 @@ from .snapshot import (
 )
 from .sqlite_store import ChunkStore
 from .vectors import VectorStore
+from .workers import LocalWorkers, Workers
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,6 @@ class _Scan:
     files: list[Path] = field(default_factory=list)
     roots: list[Path] = field(default_factory=list)  # folders: what vanished from them goes
     failed: list[FailedFile] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    document: Document
-    spans: list[tuple[str, int, int, int | None]]  # text, start, end, page
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -94,33 +88,21 @@ def _scan(paths: Iterable[str | Path]) -> _Scan:
     return scan
 
 
-def _document_id(path: str, content_hash: str) -> str:
-    return hashlib.sha256(f"{path}\0{content_hash}".encode()).hexdigest()[:16]
-
-
-def _embed(embedder: Embedder, texts: Sequence[str], batch: int, progress: bool) -> np.ndarray:
-    """Encode longest-first in large groups (less padding per batch), one progress bar."""
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+def _embed(
+    workers: Workers, dimension: int, texts: Sequence[str], batch: int, progress: bool
+) -> np.ndarray:
+    """Encode longest-first in large groups (less padding per batch), one progress bar. The
+    groups are the same whoever encodes them, so a cluster's vectors are a local build's."""
+    vectors = np.zeros((len(texts), dimension), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    group = batch * 8
+    size = batch * 8
+    groups = [order[at : at + size] for at in range(0, len(order), size)]
+    encoded = workers.encode([[texts[i] for i in ids] for ids in groups])
     with tqdm(total=len(texts), unit="chunk", desc="Embedding", disable=not progress) as bar:
-        for at in range(0, len(order), group):
-            ids = order[at : at + group]
-            vectors[ids] = embedder.encode([texts[i] for i in ids])
+        for ids, group_vectors in zip(groups, encoded, strict=True):
+            vectors[ids] = group_vectors
             bar.update(len(ids))
     return vectors
-
-
-def _chunker(settings: IndexSettings, embedder: Embedder) -> Chunker:
-    try:
-        return Chunker(
-            embedder.count_tokens,
-            chunk_tokens=settings.chunk_tokens,
-            chunk_overlap=settings.chunk_overlap,
-            max_tokens=embedder.max_tokens - 2,  # room for [CLS] and [SEP]
-        )
-    except ValueError as exc:
-        raise IndexStageError(f"{exc}: lower chunk_tokens for {embedder.name}") from exc
 
 
 def _chunking(settings: IndexSettings, embedder: Embedder) -> dict[str, object]:
@@ -178,46 +160,27 @@ def _base(
 
 @dataclass
 class _Read:
-    prepared: list[_Prepared] = field(default_factory=list)
+    prepared: list[Prepared] = field(default_factory=list)
     unchanged: int = 0
     failed: list[FailedFile] = field(default_factory=list)
     warnings: list[FailedFile] = field(default_factory=list)
 
+    def add(self, result: Prepared | FailedFile) -> None:
+        if isinstance(result, FailedFile):
+            self.failed.append(result)
+        else:
+            self.prepared.append(result)
+            path = result.document.path
+            self.warnings += [FailedFile(path, warning) for warning in result.warnings]
 
-def _read(files: Sequence[Path], base: _Base, settings: IndexSettings) -> _Read:
+
+def _read(files: Sequence[Path], base: _Base, workers: Workers) -> _Read:
     """Load and chunk the files whose content changed; count the unchanged, list failures."""
     read = _Read()
-    chunker: Chunker | None = None  # needs the model's tokenizer: made on first change
-    for file in files:
-        try:
-            require_supported(file)  # before reading: no need to hash what cannot load
-            data = read_bytes(file)
-            content_hash = hashlib.sha256(data).hexdigest()
-            if base.hashes.get(str(file)) == content_hash:
-                read.unchanged += 1
-                continue
-            loaded = load_bytes(file, data)
-        except LoadError as exc:
-            read.failed.append(FailedFile(str(file), exc.reason))
-            continue
-        read.warnings += [FailedFile(str(file), warning) for warning in loaded.warnings]
-        doc = Document(
-            id=_document_id(str(file), content_hash),
-            source=file.name,
-            path=str(file),
-            title=loaded.title,
-            text=loaded.text,
-            pages=loaded.pages,
-            content_hash=content_hash,
-        )
-        if chunker is None:
-            base.check_dimension()
-            chunker = _chunker(settings, base.embedder)
-        spans = [
-            (doc.text[s.start : s.end], s.start, s.end, s.page)
-            for s in chunker.spans(doc.text, doc.pages)
-        ]
-        read.prepared.append(_Prepared(doc, spans))
+    changes = Changes()
+    for result in workers.prepare(changes.read(files, base.hashes), base.check_dimension):
+        read.add(result)
+    read.unchanged, read.failed = changes.unchanged, [*changes.failed, *read.failed]
     return read
 
 
@@ -240,12 +203,14 @@ def build(
     rebuild: bool = False,
     wait: float = DEFAULT_WAIT_SECONDS,
     progress: bool = False,
+    cluster: Cluster | None = None,
 ) -> BuildReport:
     """Index the files and folders in `paths` into `index_dir`, incrementally.
 
     Files that cannot be loaded are listed in `BuildReport.failed`; their previous version,
     if any, stays in the index. `rebuild=True` starts from an empty index (needed after
-    changing the embedding model or chunking).
+    changing the embedding model or chunking). `cluster` runs the reading, chunking and
+    embedding on a Ray cluster (index/cluster.py); the index written is the same.
     """
     started = time.perf_counter()
     settings = settings or IndexSettings()
@@ -254,37 +219,58 @@ def build(
     with build_lock(index_dir, wait):
         collect_garbage(index_dir)
         base = _base(index_dir, settings, embedder, rebuild)
-        scan = _scan(paths)
-        read = _read(scan.files, base, settings)
-        vanished = _vanished(base.hashes, scan)
-        prepared = read.prepared
-        updated = sum(1 for p in prepared if p.document.path in base.hashes)
-        report = BuildReport(
-            added=len(prepared) - updated,
-            updated=updated,
-            removed=len(vanished),
-            unchanged=read.unchanged,
-            chunks_embedded=sum(len(p.spans) for p in prepared),
-            failed=(*scan.failed, *read.failed),
-            warnings=tuple(read.warnings),
-            index_dir=str(index_dir),
+        workers: Workers = (
+            LocalWorkers(base.embedder, settings)
+            if cluster is None
+            else RayWorkers(cluster, base.embedder, settings)
         )
-        # A rebuild that loaded nothing publishes nothing: the old index is worth more than none.
-        if prepared or vanished:
-            texts = [text for p in prepared for text, *_ in p.spans]
-            log.info("embedding %d chunks from %d documents", len(texts), len(prepared))
-            vectors = _embed(base.embedder, texts, settings.batch_size, progress)
-            _write(
-                index_dir,
-                base.previous,
-                base.old,
-                prepared,
-                vectors,
-                vanished,
-                base.embedder,
-                base.chunking,
-            )
-        return _with_seconds(report, time.perf_counter() - started)
+        try:
+            return _build(paths, index_dir, settings, base, workers, progress, started)
+        finally:
+            workers.close()
+
+
+def _build(
+    paths: Iterable[str | Path],
+    index_dir: Path,
+    settings: IndexSettings,
+    base: _Base,
+    workers: Workers,
+    progress: bool,
+    started: float,
+) -> BuildReport:
+    scan = _scan(paths)
+    read = _read(scan.files, base, workers)
+    vanished = _vanished(base.hashes, scan)
+    prepared = read.prepared
+    updated = sum(1 for p in prepared if p.document.path in base.hashes)
+    report = BuildReport(
+        added=len(prepared) - updated,
+        updated=updated,
+        removed=len(vanished),
+        unchanged=read.unchanged,
+        chunks_embedded=sum(len(p.spans) for p in prepared),
+        failed=(*scan.failed, *read.failed),
+        warnings=tuple(read.warnings),
+        index_dir=str(index_dir),
+    )
+    # A rebuild that loaded nothing publishes nothing: the old index is worth more than none.
+    if prepared or vanished:
+        texts = [text for p in prepared for text, *_ in p.spans]
+        log.info("embedding %d chunks from %d documents", len(texts), len(prepared))
+        dimension = base.embedder.dimension
+        vectors = _embed(workers, dimension, texts, settings.batch_size, progress)
+        _write(
+            index_dir,
+            base.previous,
+            base.old,
+            prepared,
+            vectors,
+            vanished,
+            base.embedder,
+            base.chunking,
+        )
+    return _with_seconds(report, time.perf_counter() - started)
 
 
 def remove(
@@ -335,7 +321,7 @@ def _write(
     index_dir: Path,
     previous: Path | None,
     old: Manifest | None,
-    prepared: list[_Prepared],
+    prepared: list[Prepared],
     vectors: np.ndarray | None,
     removed_paths: Sequence[str],
     embedder: Embedder | None,
