@@ -130,6 +130,7 @@ def info_dict(idx: index.Index) -> dict[str, Any]:
         "embedding_model": idx.manifest.embedding_model,
         "dimension": idx.manifest.dimension,
         "encoder": idx.manifest.encoder,
+        "vectors": idx.manifest.vectors,
         "built_at": idx.manifest.built_at,
         "created_at": idx.manifest.created_at,
         "chunking": idx.manifest.chunking,
@@ -148,7 +149,11 @@ def _info(args: argparse.Namespace) -> int:
         f"  embedding model {data['embedding_model']}, dimension {data['dimension']}, "
         f"encoder {data['encoder']}"
     )
-    print(f"  {len(data['documents'])} documents, {data['chunks']} chunks")
+    layout = ", ".join(f"{k} {v}" for k, v in data["vectors"].items() if k != "index")
+    print(
+        f"  {len(data['documents'])} documents, {data['chunks']} chunks; vectors "
+        f"{data['vectors']['index']}{f' ({layout})' if layout else ''}"
+    )
     for doc in data["documents"]:
         pages = f"{doc['pages']} pages, " if doc["pages"] else ""
         print(f"  - {doc['source']}: {pages}{doc['chunks']} chunks  [{doc['content_hash'][:12]}]")

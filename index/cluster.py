@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import socket
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,9 @@ log = logging.getLogger(__name__)
 
 # A killed worker's work is done again: up to this many times per task or actor.
 RETRIES = 3
-IN_FLIGHT_PER_CPU = 2  # files sent ahead of the one awaited: bounds the bytes in transit
+IN_FLIGHT_PER_CPU = 2  # tasks sent ahead of the one awaited: bounds the bytes in transit
+TASK_FILES = 16
+TASK_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,22 @@ class Cluster:
 
     address: str | None = None
     embedders: int | None = None
+
+
+def _reachable(address: str | None) -> None:
+    """A HOST:PORT that nothing answers fails here, in seconds: Ray itself retries for
+    minutes before it gives up."""
+    if not address or address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host or "127.0.0.1", int(port)), timeout=5).close()
+    except (OSError, ValueError) as exc:
+        raise IndexStageError(
+            f"Could not connect to the Ray cluster at {address}: {exc}. Start one with "
+            "`ray start --head` (it prints the address), or leave the address out to run "
+            "on this machine alone."
+        ) from None
 
 
 def _ray() -> Any:
@@ -74,10 +93,41 @@ def _chunker(model: str, encoder: str, chunk_tokens: int, chunk_overlap: int) ->
     return make_chunker(load_embedder(model, encoder), chunk_tokens, chunk_overlap)
 
 
-def _prepare(
-    change: Change, model: str, encoder: str, chunk_tokens: int, chunk_overlap: int
-) -> Prepared | FailedFile:
-    return prepare(change, _chunker(model, encoder, chunk_tokens, chunk_overlap))
+def _prepare_all(
+    changes: list[Change], model: str, encoder: str, chunk_tokens: int, chunk_overlap: int
+) -> list[Prepared | FailedFile]:
+    chunker = _chunker(model, encoder, chunk_tokens, chunk_overlap)
+    return [prepare(change, chunker) for change in changes]
+
+
+def _batches(changes: Iterator[Change]) -> Iterator[list[Change]]:
+    """Files a task at a time: a task costs a few milliseconds of Ray's own, about what a
+    small file takes to chunk, so small files go together (up to `TASK_FILES` or `TASK_BYTES`)."""
+    batch: list[Change] = []
+    size = 0
+    for change in changes:
+        batch.append(change)
+        size += len(change.data)
+        if len(batch) >= TASK_FILES or size >= TASK_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _shortest_first(texts: list[str]) -> list[int]:
+    return sorted(range(len(texts)), key=lambda i: len(texts[i]))
+
+
+def _regrouped(
+    orders: list[list[int]], size: int, dimension: int, pieces: Iterator[np.ndarray]
+) -> Iterator[np.ndarray]:
+    """The pieces' vectors put back in their groups' order."""
+    for order in orders:
+        vectors = np.empty((len(order), dimension), dtype=np.float32)
+        for at in range(0, len(order), size):
+            vectors[order[at : at + size]] = next(pieces)
+        yield vectors
 
 
 class _Encoder:
@@ -112,6 +162,7 @@ class RayWorkers:
             ray = _ray()
             if not ray.is_initialized():
                 address = self.cluster.address or os.environ.get("RAY_ADDRESS")
+                _reachable(address)
                 try:
                     ray.init(
                         address=address,
@@ -136,30 +187,41 @@ class RayWorkers:
     ) -> Iterator[Prepared | FailedFile]:
         pending: deque[Any] = deque()
         task: Any = None
+        window = 0
         s = self.settings
-        for change in changes:
+        args = (self.embedder.name, self.embedder.encoder, s.chunk_tokens, s.chunk_overlap)
+        for batch in _batches(changes):
             if task is None:
                 first()
                 ray = self._connect()
-                task = ray.remote(num_cpus=1, max_retries=RETRIES)(_prepare)
+                task = ray.remote(num_cpus=1, max_retries=RETRIES)(_prepare_all)
                 window = IN_FLIGHT_PER_CPU * self._cpus()
-            args = (self.embedder.name, self.embedder.encoder, s.chunk_tokens, s.chunk_overlap)
-            pending.append(task.remote(change, *args))
+            pending.append(task.remote(batch, *args))
             if len(pending) >= window:
-                yield self._ray.get(pending.popleft())
+                yield from self._ray.get(pending.popleft())
         while pending:
-            yield self._ray.get(pending.popleft())
+            yield from self._ray.get(pending.popleft())
 
     def encode(self, groups: Sequence[list[str]]) -> Iterator[np.ndarray]:
+        """Each group cut into pieces of `batch_size` texts, shortest first: the batches the
+        encoder itself would make of the group, so fp32 pads as a local build does, and small
+        enough to keep every actor busy to the end."""
         if not groups:
             return iter(())
         from ray.util import ActorPool
 
-        pool: Any = ActorPool(self._start_actors(min(len(groups), self._wanted_actors())))
-        vectors: Iterator[np.ndarray] = pool.map(
-            lambda actor, group: actor.encode.remote(group), list(groups)
+        size = self.settings.batch_size
+        orders = [_shortest_first(group) for group in groups]
+        pieces = [
+            [group[i] for i in order[at : at + size]]
+            for group, order in zip(groups, orders, strict=True)
+            for at in range(0, len(order), size)
+        ]
+        pool: Any = ActorPool(self._start_actors(min(len(pieces), self._wanted_actors())))
+        encoded: Iterator[np.ndarray] = pool.map(
+            lambda actor, piece: actor.encode.remote(piece), pieces
         )
-        return vectors
+        return _regrouped(orders, size, self.embedder.dimension, encoded)
 
     def _wanted_actors(self) -> int:
         return self.cluster.embedders or self._cpus()

@@ -37,3 +37,32 @@ def test_an_option_outside_the_settings_is_a_one_line_error(
     assert capsys.readouterr().err == "rag: error: k: Input should be less than or equal to 50\n"
     assert main(["ask", "x", "--k", "40", "--index-dir", str(corpus_index)]) == 2
     assert capsys.readouterr().err == "rag: error: k (40) cannot exceed candidates (30)\n"
+
+
+def test_cluster_options_are_checked_before_anything_runs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cli.main import main
+
+    build = ["index", "build", "corpus", "--index-dir", str(tmp_path / "idx")]
+    assert main([*build, "--embedders", "2"]) == 2
+    assert capsys.readouterr().err == "rag index build: --embedders needs --ray\n"
+    assert main([*build, "--ray", "--embedders", "0"]) == 2
+    assert capsys.readouterr().err == "rag index build: --embedders must be at least 1\n"
+    assert not (tmp_path / "idx").exists()
+    args = build_parser().parse_args([*build, "--ray", "head:6379", "--embedders", "3"])
+    assert (args.ray, args.embedders) == ("head:6379", 3)
+    assert build_parser().parse_args([*build, "--ray"]).ray == ""  # RAY_ADDRESS, else local
+
+
+def test_a_cluster_that_cannot_be_reached_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cli.main import main
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus"
+    argv = ["index", "build", str(corpus), "--index-dir", str(tmp_path / "idx")]
+    assert main([*argv, "--ray", "127.0.0.1:1"]) == 2
+    err = capsys.readouterr().err
+    assert "Could not connect to the Ray cluster at 127.0.0.1:1" in err, err
+    assert "ray start --head" in err
