@@ -58,6 +58,11 @@ class ExactVectors:
     def __len__(self) -> int:
         return len(self._ids) - len(self._removed) + sum(len(i) for i, _ in self._added)
 
+    def _open_fd(self) -> int:
+        if self._fd is None:
+            raise ValueError("the full vectors' file is closed (its index was closed)")
+        return self._fd
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
@@ -85,10 +90,10 @@ class ExactVectors:
         rows = self._order[at]
         if self._rows is not None:
             return self._rows[rows]
-        assert self._fd is not None
+        fd = self._open_fd()
         size = self.dimension * 4
         for i in np.argsort(rows):  # in file order: neighbouring rows share a page
-            data = os.pread(self._fd, size, int(rows[i]) * size)
+            data = os.pread(fd, size, int(rows[i]) * size)
             out[i] = np.frombuffer(data, dtype=np.float32)
         return out
 
@@ -101,8 +106,7 @@ class ExactVectors:
             if self._rows is not None:
                 vectors = self._rows[start : start + BLOCK]
             else:
-                assert self._fd is not None
-                data = os.pread(self._fd, len(ids) * d * 4, start * d * 4)
+                data = os.pread(self._open_fd(), len(ids) * d * 4, start * d * 4)
                 vectors = np.frombuffer(data, dtype=np.float32).reshape(len(ids), d)
             keep = ~np.isin(ids, removed)
             yield ids[keep], vectors[keep]

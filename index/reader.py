@@ -114,6 +114,7 @@ class Index:
 
     def close(self) -> None:
         self._store.close()
+        self._vectors.close()
 
     def __enter__(self) -> Index:
         return self

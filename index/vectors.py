@@ -39,7 +39,9 @@ APPROXIMATE_FROM = 50_000  # vectors; below, exact search costs a few ms
 COMPRESSED_FROM = 250_000  # vectors; below, an IVF's float32 vectors take under 400 MB
 PQ_BYTES = 64  # codes a vector: MiniLM's 384 dimensions in pieces of 6
 SHORTLIST = 10  # candidates read per result wanted, re-ranked exactly (at least 100)
-TRAIN_SAMPLE = 200_000  # vectors the compressed layout's clusters and codes are learnt from
+# Vectors the compressed layout's clusters and codes are learnt from: at least 40 a cluster
+# (FAISS's k-means asks for 39), and no fewer than this.
+TRAIN_SAMPLE = 200_000
 EXACT = "vectors.exact"  # beside the FAISS file: full vectors of a compressed layout
 # Of the clusters searched per question (at least 16). benchmarks/ann_recall.py on 18k real
 # MiniLM vectors: recall@10 against exact 0.896 at 1/32, 0.971 at 1/8, 0.991 at 1/4.
@@ -127,6 +129,11 @@ class VectorStore:
         if self._exact is not None:
             self._exact.save(path.with_name(EXACT))
 
+    def close(self) -> None:
+        """Close the full vectors' file of a compressed layout (searches end with it)."""
+        if self._exact is not None:
+            self._exact.close()
+
     @property
     def compressed(self) -> bool:
         return self._exact is not None
@@ -208,8 +215,9 @@ class VectorStore:
         _threads_for(ivf=True)  # k-means on every core this thread may use
         rng = np.random.default_rng(0)  # the same vectors, the same layout
         sample = vectors
-        if len(vectors) > TRAIN_SAMPLE:
-            sample = vectors[np.sort(rng.choice(len(vectors), TRAIN_SAMPLE, replace=False))]
+        wanted = max(TRAIN_SAMPLE, 40 * layout["nlist"])
+        if len(vectors) > wanted:
+            sample = vectors[np.sort(rng.choice(len(vectors), wanted, replace=False))]
         quantizer = faiss.IndexFlatIP(self.dimension)
         ivfpq = faiss.IndexIVFPQ(
             quantizer,

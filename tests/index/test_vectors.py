@@ -169,3 +169,21 @@ def test_a_build_past_the_compressed_threshold_records_ivfpq_and_still_updates(
         new = next(c for c in again.chunks() if "Product quantisation" in c.text)
         vector = minilm.encode([new.text])[0]
         assert again.search_dense(vector, 1)[0][0] == new.id
+
+
+def test_threads_searching_one_compressed_store_get_the_sequential_results(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    vectors = _clustered(2000)
+    _compressed(monkeypatch, list(range(2000)), vectors).save(tmp_path / "vectors.faiss")
+    store = VectorStore.load(tmp_path / "vectors.faiss")
+    queries = list(_clustered(64, seed=3))
+    sequential = [store.search(q, 10) for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        concurrent = list(pool.map(lambda q: store.search(q, 10), queries * 4))
+    assert concurrent == sequential * 4
+    store.close()
+    with pytest.raises(ValueError, match="closed"):
+        store.search(queries[0], 10)  # a closed file is not read by accident
