@@ -84,8 +84,11 @@ def builds(sizes: list[int]) -> dict[str, float]:
                     f"  {name:<14} {chunks:>6} chunks in {seconds[name]:6.1f} s: "
                     f"{rates[name]:6.1f} chunks/s"
                 )
-            overhead = seconds["ray, 2 actors"] / seconds["local"] - 1
-            print(f"  Ray overhead on this machine at {chunks:,} chunks: {overhead:+.1%}")
+            extra = seconds["ray, 2 actors"] - seconds["local"]
+            print(
+                f"  Ray overhead on this machine at {chunks:,} chunks: "
+                f"{extra / seconds['local']:+.1%} ({extra:+.1f} s)"
+            )
         ray.shutdown()
     return rates
 
