@@ -45,7 +45,8 @@ def register(commands: Any) -> None:
         "--embedders",
         type=int,
         metavar="N",
-        help="with --ray: embedding actors, one core each (default: one per CPU of the cluster)",
+        help="with --ray: build actors (they chunk and embed), one core each (default: one per "
+        "CPU of the cluster)",
     )
     build.set_defaults(run=_build)
 

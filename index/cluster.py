@@ -1,5 +1,5 @@
-"""A build's slow work on a Ray cluster: files read and chunked as Ray tasks, texts embedded
-by a pool of actors, each holding one loaded encoder.
+"""A build's slow work on a Ray cluster: files read, chunked and embedded by a pool of actors,
+each holding the model's tokenizer and one loaded int8 encoder.
 
 The driver (the process that called `index.build`) does what a local build does around that
 work: it lists the files, skips the unchanged ones by content hash, and writes and publishes
@@ -7,11 +7,18 @@ the snapshot itself, so a cluster build's index is a local build's, chunk ids, o
 vectors alike (the builder hands both the same files and the same groups of texts, in the same
 order), and it is as crash safe: nothing is published until the driver has every vector.
 
+The actors read and chunk the files too (as actor tasks, 16 files or 4 MB a call), rather than
+separate Ray tasks: a task's worker process loads the tokenizer for itself (transformers
+imports torch: about 2.5 s), then the actors load it again, one after the other. Started when
+the first files are sent, the actors load once, chunk while the driver is still hashing, and
+embed with a warm tokenizer; on 2 cores that took a build of 1,092 chunks from +6.5 s to
++3.5 s over a local one (benchmarks/cluster.py).
+
 Embedding runs on plain actors behind `ray.util.ActorPool`, not `ray.data`'s `map_batches`:
 the builder already cuts the texts into groups (longest first, so little padding) and needs
 each group's vectors back in order, which `ActorPool.map` gives without Ray Data's Arrow
-conversions and streaming executor. An actor that dies mid-call is restarted and the call
-retried (`max_restarts`, `max_task_retries`); a task whose worker dies is retried by Ray.
+conversions and streaming executor, on the actors that chunked. An actor that dies mid-call is
+restarted and the call retried (`max_restarts`, `max_task_retries`).
 
 Every machine of the cluster needs this project installed (`pip install 'rag-assistant[cluster]'`),
 as the workers import it; the files travel to them through Ray's object store, so no shared
@@ -20,7 +27,6 @@ file system is needed.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import socket
@@ -42,9 +48,9 @@ log = logging.getLogger(__name__)
 
 # A killed worker's work is done again: up to this many times per task or actor.
 RETRIES = 3
-IN_FLIGHT_PER_CPU = 2  # tasks sent ahead of the one awaited: bounds the bytes in transit
-TASK_FILES = 16
-TASK_BYTES = 4 << 20
+IN_FLIGHT_PER_ACTOR = 2  # batches of files sent ahead of the one awaited
+BATCH_FILES = 16
+BATCH_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,8 @@ class Cluster:
 
     `address`: a running Ray cluster ("auto", "HOST:6379", "ray://HOST:10001"); None: the
     one `RAY_ADDRESS` names, else a new Ray instance on this machine's cores, for this build.
-    `embedders`: embedding actors, one core each; None: one per CPU of the cluster.
+    `embedders`: build actors (they chunk and embed), one core each; None: one per CPU of
+    the cluster.
     """
 
     address: str | None = None
@@ -87,28 +94,16 @@ def _ray() -> Any:
     return ray
 
 
-@functools.cache
-def _chunker(model: str, encoder: str, chunk_tokens: int, chunk_overlap: int) -> Chunker:
-    # Once per worker process: Ray reuses its workers, so the tokenizer loads once each.
-    return make_chunker(load_embedder(model, encoder), chunk_tokens, chunk_overlap)
-
-
-def _prepare_all(
-    changes: list[Change], model: str, encoder: str, chunk_tokens: int, chunk_overlap: int
-) -> list[Prepared | FailedFile]:
-    chunker = _chunker(model, encoder, chunk_tokens, chunk_overlap)
-    return [prepare(change, chunker) for change in changes]
-
-
 def _batches(changes: Iterator[Change]) -> Iterator[list[Change]]:
-    """Files a task at a time: a task costs a few milliseconds of Ray's own, about what a
-    small file takes to chunk, so small files go together (up to `TASK_FILES` or `TASK_BYTES`)."""
+    """Files a call at a time: a call costs a few milliseconds of Ray's own, about what a
+    small file takes to chunk, so small files go together (up to `BATCH_FILES` or
+    `BATCH_BYTES`)."""
     batch: list[Change] = []
     size = 0
     for change in changes:
         batch.append(change)
         size += len(change.data)
-        if len(batch) >= TASK_FILES or size >= TASK_BYTES:
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
             yield batch
             batch, size = [], 0
     if batch:
@@ -130,16 +125,26 @@ def _regrouped(
         yield vectors
 
 
-class _Encoder:
-    """An embedding actor: one core, one loaded encoder."""
+class _Worker:
+    """A build actor: one core, the model's tokenizer and one loaded encoder."""
 
     def __init__(self, model: str, encoder: str) -> None:
         one_thread_per_encode()  # the actor's one CPU: actors share a machine's cores
         self.embedder = load_embedder(model, encoder)
+        self.chunkers: dict[tuple[int, int], Chunker] = {}
 
     def identity(self) -> tuple[str, str, int, str]:
         e = self.embedder
         return e.weights_hash, e.encoder, e.dimension, os.uname().nodename
+
+    def prepare(
+        self, changes: list[Change], chunk_tokens: int, chunk_overlap: int
+    ) -> list[Prepared | FailedFile]:
+        key = (chunk_tokens, chunk_overlap)
+        if key not in self.chunkers:
+            self.chunkers[key] = make_chunker(self.embedder, chunk_tokens, chunk_overlap)
+        chunker = self.chunkers[key]
+        return [prepare(change, chunker) for change in changes]
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
@@ -147,7 +152,8 @@ class _Encoder:
 
 class RayWorkers:
     """The builder's Workers on a Ray cluster, connected on first use (a build with nothing
-    to do never starts one). `close()` releases the actors and disconnects."""
+    to do never starts one). Actors start as work arrives, up to one per CPU of the cluster
+    (or `Cluster.embedders`). `close()` releases them and disconnects."""
 
     def __init__(self, cluster: Cluster, embedder: Embedder, settings: IndexSettings) -> None:
         self.cluster = cluster
@@ -156,6 +162,7 @@ class RayWorkers:
         self._ray: Any = None
         self._connected_here = False
         self._actors: list[Any] = []
+        self._unchecked: list[Any] = []  # identity() calls of actors not yet compared
 
     def _connect(self) -> Any:
         if self._ray is None:
@@ -179,27 +186,53 @@ class RayWorkers:
             self._ray = ray
         return self._ray
 
-    def _cpus(self) -> int:
-        return max(1, int(self._connect().cluster_resources().get("CPU", 1)))
+    def _wanted_actors(self) -> int:
+        ray = self._connect()
+        return self.cluster.embedders or max(1, int(ray.cluster_resources().get("CPU", 1)))
+
+    def _actor(self, at: int) -> Any:
+        """The `at`-th actor, started if it is not yet: a small build starts few."""
+        while len(self._actors) <= at:
+            ray = self._connect()
+            remote = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)
+            actor = remote(_Worker).remote(self.embedder.name, self.embedder.encoder)
+            self._actors.append(actor)
+            self._unchecked.append(actor.identity.remote())
+        return self._actors[at]
+
+    def _check(self) -> None:
+        """Every actor's model is this machine's: another version chunks and embeds otherwise."""
+        if not self._unchecked:
+            return
+        mine = (self.embedder.weights_hash, self.embedder.encoder, self.embedder.dimension)
+        for weights, there, dimension, node in self._ray.get(self._unchecked):
+            if (weights, there, dimension) != mine:
+                raise IndexStageError(
+                    f"The embedding model on {node} is not this machine's ({there} encoder, "
+                    f"weights {weights[:12]}, dimension {dimension}; here {mine[1]}, "
+                    f"{mine[0][:12]}, {mine[2]}): install the same version on every node."
+                )
+        self._unchecked = []
 
     def prepare(
         self, changes: Iterator[Change], first: Callable[[], None]
     ) -> Iterator[Prepared | FailedFile]:
+        """Batches of files sent to the actors in turn, a few ahead per actor (the bytes in
+        transit stay bounded), their results taken back in order."""
         pending: deque[Any] = deque()
-        task: Any = None
-        window = 0
+        wanted = 0
         s = self.settings
-        args = (self.embedder.name, self.embedder.encoder, s.chunk_tokens, s.chunk_overlap)
-        for batch in _batches(changes):
-            if task is None:
+        for sent, batch in enumerate(_batches(changes)):
+            if sent == 0:
                 first()
-                ray = self._connect()
-                task = ray.remote(num_cpus=1, max_retries=RETRIES)(_prepare_all)
-                window = IN_FLIGHT_PER_CPU * self._cpus()
-            pending.append(task.remote(batch, *args))
-            if len(pending) >= window:
+                wanted = self._wanted_actors()
+            actor = self._actor(sent % wanted)
+            pending.append(actor.prepare.remote(batch, s.chunk_tokens, s.chunk_overlap))
+            if len(pending) >= IN_FLIGHT_PER_ACTOR * wanted:
+                self._check()
                 yield from self._ray.get(pending.popleft())
         while pending:
+            self._check()
             yield from self._ray.get(pending.popleft())
 
     def encode(self, groups: Sequence[list[str]]) -> Iterator[np.ndarray]:
@@ -217,37 +250,21 @@ class RayWorkers:
             for group, order in zip(groups, orders, strict=True)
             for at in range(0, len(order), size)
         ]
-        pool: Any = ActorPool(self._start_actors(min(len(pieces), self._wanted_actors())))
+        actors = [self._actor(at) for at in range(min(len(pieces), self._wanted_actors()))]
+        self._check()
+        log.info("embedding on %d Ray actors", len(actors))
+        pool: Any = ActorPool(actors)
         encoded: Iterator[np.ndarray] = pool.map(
             lambda actor, piece: actor.encode.remote(piece), pieces
         )
         return _regrouped(orders, size, self.embedder.dimension, encoded)
-
-    def _wanted_actors(self) -> int:
-        return self.cluster.embedders or self._cpus()
-
-    def _start_actors(self, count: int) -> list[Any]:
-        ray = self._connect()
-        actor = ray.remote(num_cpus=1, max_restarts=RETRIES, max_task_retries=RETRIES)(_Encoder)
-        model, encoder = self.embedder.name, self.embedder.encoder
-        self._actors = [actor.remote(model, encoder) for _ in range(count)]
-        mine = (self.embedder.weights_hash, self.embedder.encoder, self.embedder.dimension)
-        for weights, there, dimension, node in ray.get([a.identity.remote() for a in self._actors]):
-            if (weights, there, dimension) != mine:
-                raise IndexStageError(
-                    f"The embedding model on {node} is not this machine's ({there} encoder, "
-                    f"weights {weights[:12]}, dimension {dimension}; here {mine[1]}, "
-                    f"{mine[0][:12]}, {mine[2]}): install the same version on every node."
-                )
-        log.info("embedding on %d Ray actors", count)
-        return self._actors
 
     def close(self) -> None:
         if self._ray is None:
             return
         for actor in self._actors:
             self._ray.kill(actor)
-        self._actors = []
+        self._actors, self._unchecked = [], []
         if self._connected_here:
             self._ray.shutdown()
         self._ray = None

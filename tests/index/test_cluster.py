@@ -116,7 +116,7 @@ def _encoder_pids() -> list[int]:
             title = (proc / "cmdline").read_bytes().split(b"\0")[0]
         except (OSError, ValueError):
             continue
-        if title.startswith(b"ray::_Encoder.encode"):
+        if title.startswith(b"ray::_Worker.encode"):
             pids.append(int(proc.name))
     return pids
 
