@@ -11,8 +11,8 @@ The actors read and chunk the files too (as actor tasks, 16 files or 4 MB a call
 separate Ray tasks: a task's worker process loads the tokenizer for itself (transformers
 imports torch: about 2.5 s), then the actors load it again, one after the other. Started when
 the first files are sent, the actors load once, chunk while the driver is still hashing, and
-embed with a warm tokenizer; on 2 cores that took a build of 1,092 chunks from +6.5 s to
-+3.5 s over a local one (benchmarks/cluster.py).
+embed with a warm tokenizer; on 2 cores that took a build of 1,092 chunks from +6.5 s over a
+local one to +2.7 s (benchmarks/cluster.py).
 
 Embedding runs on plain actors behind `ray.util.ActorPool`, not `ray.data`'s `map_batches`:
 the builder already cuts the texts into groups (longest first, so little padding) and needs
