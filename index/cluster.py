@@ -39,6 +39,7 @@ import numpy as np
 
 from .chunking import Chunker
 from .embedding import Embedder, load_embedder, one_thread_per_encode
+from .environment import ray_address
 from .errors import IndexStageError
 from .preparing import Change, Prepared, make_chunker, prepare
 from .records import FailedFile
@@ -168,7 +169,7 @@ class RayWorkers:
         if self._ray is None:
             ray = _ray()
             if not ray.is_initialized():
-                address = self.cluster.address or os.environ.get("RAY_ADDRESS")
+                address = self.cluster.address or ray_address()
                 _reachable(address)
                 try:
                     ray.init(

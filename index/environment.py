@@ -13,6 +13,7 @@ RAG_HOME = "RAG_HOME"  # where the assistant keeps its data (like llm's LLM_USER
 RAG_MODELS_FILE = "RAG_MODELS_FILE"  # another models.txt
 HF_HUB_OFFLINE = "HF_HUB_OFFLINE"  # huggingface_hub's own switch: never touch the network
 XDG_CACHE_HOME = "XDG_CACHE_HOME"  # derived files that can be made again (default ~/.cache)
+RAY_ADDRESS = "RAY_ADDRESS"  # Ray's own: the cluster a build joins when --ray names none
 
 
 def rag_home() -> Path:
@@ -35,3 +36,7 @@ def models_file_override() -> Path | None:
 
 def hub_offline() -> bool:
     return os.environ.get(HF_HUB_OFFLINE, "").lower() in {"1", "true", "yes", "on"}
+
+
+def ray_address() -> str | None:
+    return os.environ.get(RAY_ADDRESS) or None

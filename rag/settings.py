@@ -69,8 +69,8 @@ class GenerationSettings(BaseModel):
     template_slack: int = Field(
         64,
         ge=0,
-        description="Tokens kept free for the chat template's own markup, which the context "
-        "budget cannot count.",
+        description="Tokens kept free beyond the counted prompt: llama-cpp-python renders a "
+        "chat format it knows (ChatML, say) its own way, not always the GGUF template's.",
     )
 
 

@@ -29,7 +29,7 @@ class LLMAnswerer:
         s = self._settings
         n_ctx = self.generator.n_ctx
         budget = n_ctx - s.max_answer_tokens - s.template_slack
-        kept = prompt.fit(question, hits, self.generator.count_tokens, budget)
+        kept = prompt.fit(question, hits, self.generator.prompt_tokens, budget)
         if not kept:
             raise RagError(
                 f"The model's context window ({n_ctx} tokens) cannot hold the instructions, the "

@@ -93,13 +93,11 @@ cite ::= "[" ({numbers}) "]"
 
 
 def fit(
-    question: str, hits: Sequence[Hit], count_tokens: Callable[[str], int], budget: int
+    question: str, hits: Sequence[Hit], count_tokens: Callable[[Prompt], int], budget: int
 ) -> list[Hit]:
-    """The leading hits whose prompt fits in `budget` tokens. If even the first does not fit,
-    it is cut at a sentence boundary (its offsets shrink with it, so citations stay exact).
-
-    The prompt is counted as completion text: the chat form holds the same text plus the
-    template's markup, which `GenerationSettings.template_slack` leaves room for."""
+    """The leading hits whose prompt fits in `budget` tokens, counted by `count_tokens` in
+    the form the model reads it. If even the first does not fit, it is cut at a sentence
+    boundary (its offsets shrink with it, so citations stay exact)."""
     kept: list[Hit] = []
     for hit in hits:
         if count_tokens(_render(question, [*kept, hit])) <= budget:
@@ -118,5 +116,5 @@ def fit(
     return []
 
 
-def _render(question: str, hits: Sequence[Hit]) -> str:
-    return answer_prompt(question, hits).completion()
+def _render(question: str, hits: Sequence[Hit]) -> Prompt:
+    return answer_prompt(question, hits)

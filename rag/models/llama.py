@@ -69,6 +69,29 @@ class LlamaModel:
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
 
+    def prompt_tokens(self, prompt: Prompt) -> int:
+        """Tokens the model reads for `prompt`, in the form `stream` puts it: the chat
+        template's rendering of its messages, or the completion text. A template's markup is
+        a few tokens for a real vocabulary, but a byte-level one spends a token a character:
+        counted as completion text, a prompt that left room for the answer overflowed the
+        context mid-answer ("failed to find a memory slot")."""
+        if self.chat_template is None:
+            return self.count_tokens(prompt.completion())
+        return self.count_tokens(self._chat_text(prompt))
+
+    def _chat_text(self, prompt: Prompt) -> str:
+        # The formatter llama-cpp-python builds from a GGUF's template (Llama.__init__).
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llm = self.llm
+        eos, bos = llm.token_eos(), llm.token_bos()
+        formatter: Any = Jinja2ChatFormatter(
+            template=str(self.chat_template),
+            eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+            bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+        )
+        return str(formatter(messages=prompt.messages()).prompt)
+
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         """The reply to `prompt`, as text deltas. Chat and base models get the same sampling:
         the prompt's stop sequences, repeat penalty and grammar."""

@@ -42,7 +42,9 @@ class TextModel(Protocol):
     @property
     def n_ctx(self) -> int: ...
 
-    def count_tokens(self, text: str) -> int: ...
+    def prompt_tokens(self, prompt: Prompt) -> int:
+        """Tokens the model reads for `prompt`, in the form it takes it."""
+        ...
 
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         """Text deltas of the model's reply to `prompt`."""

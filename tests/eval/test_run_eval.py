@@ -100,8 +100,8 @@ class HallucinatingGenerator:
     def __init__(self, faithful: Assistant) -> None:
         self._faithful = faithful
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
+    def prompt_tokens(self, prompt: Prompt) -> int:
+        return len(prompt.completion().split())
 
     @staticmethod
     def corrupt(sentence: str) -> str:

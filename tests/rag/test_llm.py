@@ -126,8 +126,8 @@ class ScriptedGenerator:
         self.sent = 0  # pieces streamed so far
         self.prompts: list[Prompt] = []
 
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
+    def prompt_tokens(self, prompt: Prompt) -> int:
+        return len(prompt.completion().split())
 
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         self.prompts.append(prompt)
@@ -338,3 +338,22 @@ def test_a_reply_streamed_character_by_character_keeps_its_markers(corpus_index:
         assert answer.generated is not None
         assert [s.markers for s in answer.generated.sentences] == [(tabular,), (tabular,)]
         assert not any(c.attributed for c in answer.citations)
+
+
+def test_the_context_budget_counts_the_prompt_as_the_chat_template_renders_it(
+    generator: LlamaModel, assistant: Assistant
+) -> None:
+    """A byte-level vocabulary spends a token a character of the template's markup: counted
+    as completion text, a full prompt left no room for the answer and llama.cpp failed
+    mid-answer ("failed to find a memory slot")."""
+    from rag.answer import prompt as prompts
+    from rag.answer.llm import LLMAnswerer
+
+    settings = GenerationSettings(mode="llm", max_answer_tokens=48, n_ctx=2048)
+    kept = LLMAnswerer(generator, settings).passages(QUESTION, assistant.retrieve(QUESTION))
+    request = prompts.answer_prompt(QUESTION, kept)
+    counted = generator.prompt_tokens(request)
+    assert counted > generator.count_tokens(request.completion()) + settings.template_slack
+    assert counted + settings.max_answer_tokens <= generator.n_ctx
+    list(generator.stream(request, max_tokens=1, temperature=0.0))
+    assert generator.llm.n_tokens - 1 <= counted  # what llama.cpp read: the count, or less
