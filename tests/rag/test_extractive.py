@@ -142,14 +142,18 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it_along(assistant: Assi
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "renumbered"),
     [
-        "What downsides do transformers have?",  # quotes a lower-ranked passage
-        "Will deep learning be interpretable?",  # two sentences of a lower-ranked passage
-        "How does the paper on perspectives chronicle opinions?",
+        ("What downsides do transformers have?", True),  # quotes a lower-ranked passage
+        ("Will deep learning be interpretable?", True),  # two sentences of a lower-ranked one
+        # Quotes the top passage with VNNI's int8 vectors, another with AVX2's
+        # (tests/conftest.py VNNI): its markers are checked, not its renumbering.
+        ("How does the paper on perspectives chronicle opinions?", False),
     ],
 )
-def test_markers_count_from_one_in_order_of_first_use(assistant: Assistant, question: str) -> None:
+def test_markers_count_from_one_in_order_of_first_use(
+    assistant: Assistant, question: str, renumbered: bool
+) -> None:
     answer = assistant.ask(question)
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
     first_use = list(dict.fromkeys(markers))
@@ -158,7 +162,8 @@ def test_markers_count_from_one_in_order_of_first_use(assistant: Assistant, ques
     # and no retrieved passage is lost by the renumbering.
     retrieved = assistant.retrieve(question)
     assert sorted(h.chunk.id for h in answer.hits) == sorted(h.chunk.id for h in retrieved)
-    assert answer.hits[:1] != tuple(retrieved[:1])  # the first cited was not the top passage
+    if renumbered:
+        assert answer.hits[:1] != tuple(retrieved[:1])  # the first cited was not the top one
     for c in answer.citations:
         hit = answer.hits[c.marker - 1]
         assert hit.chunk.document_id == c.document_id
