@@ -79,18 +79,22 @@ class LlamaModel:
             return self.count_tokens(prompt.completion())
         return self.count_tokens(self._chat_text(prompt))
 
-    def _chat_text(self, prompt: Prompt) -> str:
-        # The formatter llama-cpp-python builds from a GGUF's template (Llama.__init__).
+    @functools.cached_property
+    def _formatter(self) -> Any:
+        """The formatter llama-cpp-python builds from a GGUF's template (Llama.__init__):
+        made once, as the context budget renders a prompt for every passage it tries."""
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         llm = self.llm
         eos, bos = llm.token_eos(), llm.token_bos()
-        formatter: Any = Jinja2ChatFormatter(
+        return Jinja2ChatFormatter(
             template=str(self.chat_template),
             eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
             bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
         )
-        return str(formatter(messages=prompt.messages()).prompt)
+
+    def _chat_text(self, prompt: Prompt) -> str:
+        return str(self._formatter(messages=prompt.messages()).prompt)
 
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         """The reply to `prompt`, as text deltas. Chat and base models get the same sampling:
