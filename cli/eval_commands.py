@@ -133,7 +133,7 @@ def _judge(args: argparse.Namespace) -> int:
                 loaded.rows,
                 file=str(path),
                 skipped=loaded.problems,
-                min_supported=settings.verification.min_supported,
+                min_supported=getattr(judge, "min_supported", None),
             )
         )
     if args.judge_json:

@@ -104,8 +104,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     answers = load_grounding(args.data, None if args.task == "all" else args.task)
     settings = Settings()
-    judge = LearnedJudge(settings.verification.threshold)
-    min_supported = settings.verification.min_supported
+    judge = LearnedJudge(
+        settings.verification.threshold, min_supported=settings.verification.min_supported
+    )
+    min_supported = judge.min_supported
     print(f"{len(answers)} answers of {len({a.model for a in answers})} models, task {args.task}")
     print(f"  the gate shows an answer when >= {min_supported:.0%} of its sentences are supported")
     print(

@@ -9,13 +9,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.settings import VerificationSettings
-from rag.verification import Judge, Judgment, OverlapJudge
+from rag.verification import Judge, Judgment, OverlapJudge, default_weights
+from rag.verification.gate import Checked, addresses, shows
 
 from . import metrics
 from .datasets import JudgeRow
-
-MIN_SUPPORTED = VerificationSettings().min_supported
 
 
 @dataclass(frozen=True)
@@ -32,17 +30,25 @@ class GateFigures:
     unsupported: int  # label-1 answers
 
 
-def shown(judgment: Judgment, min_supported: float) -> bool:
-    """Would the gate show this answer? Some sentence to show, and enough of them supported."""
-    claims = judgment.claims
-    supported = sum(c.score < judgment.threshold for c in claims)
-    return bool(claims) and supported >= min_supported * len(claims)
+def shown(judgment: Judgment, min_supported: float, question: str = "") -> bool:
+    """Would the gate (rag/verification/gate.py) show this answer?"""
+    return shows(
+        [
+            Checked(c.score < judgment.threshold, c.says_something, addresses(c.claim, question))
+            for c in judgment.claims
+        ],
+        min_supported,
+    )
 
 
 def gate_figures(
-    judgments: Sequence[Judgment], labels: Sequence[int], min_supported: float
+    judgments: Sequence[Judgment],
+    labels: Sequence[int],
+    min_supported: float,
+    questions: Sequence[str] | None = None,
 ) -> GateFigures:
-    passed = [shown(j, min_supported) for j in judgments]
+    asked = questions if questions is not None else [""] * len(judgments)
+    passed = [shown(j, min_supported, q) for j, q in zip(judgments, asked, strict=True)]
     good = [p for p, y in zip(passed, labels, strict=True) if y == 0]
     bad = [p for p, y in zip(passed, labels, strict=True) if y == 1]
     return GateFigures(
@@ -85,8 +91,11 @@ class JudgeValidation:
 
 
 def score(
-    judge: Judge, rows: Sequence[JudgeRow], min_supported: float = MIN_SUPPORTED
+    judge: Judge, rows: Sequence[JudgeRow], min_supported: float | None = None
 ) -> tuple[Scores, list[float]]:
+    """`min_supported` None: the share fitted with the default judge."""
+    if min_supported is None:
+        min_supported = default_weights().min_supported
     started = time.perf_counter()
     judgments = [judge.judge(r.context, r.answer, r.question or None) for r in rows]
     seconds = time.perf_counter() - started
@@ -104,7 +113,7 @@ def score(
             f1=matrix.f1,
             confusion=matrix,
             rows_per_second=len(rows) / seconds if seconds else float("inf"),
-            gate=gate_figures(judgments, labels, min_supported),
+            gate=gate_figures(judgments, labels, min_supported, [r.question for r in rows]),
         ),
         values,
     )
@@ -116,7 +125,7 @@ def validate_judge(
     *,
     file: str = "",
     skipped: Sequence[str] = (),
-    min_supported: float = MIN_SUPPORTED,
+    min_supported: float | None = None,
 ) -> JudgeValidation:
     scores, values = score(judge, rows, min_supported)
     baseline, _ = score(OverlapJudge(), rows, min_supported)

@@ -111,7 +111,9 @@ def make_judge(
     """A judge by name, from settings and installed models only: no index is opened."""
     settings = settings or Settings()
     if name == "learned":
-        return LearnedJudge(settings.verification.threshold)
+        return LearnedJudge(
+            settings.verification.threshold, min_supported=settings.verification.min_supported
+        )
     if name == "overlap":
         return OverlapJudge()
     if name == "nli":

@@ -59,7 +59,9 @@ class Assistant:
         self.settings = settings = settings or Settings()
         self.generator = generator
         self._retriever = retriever or Retriever(idx, settings.retrieval, _reranker(settings))
-        self.judge = LearnedJudge(settings.verification.threshold)
+        self.judge = LearnedJudge(
+            settings.verification.threshold, min_supported=settings.verification.min_supported
+        )
         self._gate = EvidenceGate(settings.abstention)
         self._language = LanguageCheck(idx.manifest.embedding_model)
         self._rewriter = FollowupRewriter(settings.followup, self._answerable)
@@ -236,7 +238,7 @@ class Assistant:
             # An honest "not in the documents" passes the gate.
             generated = _generated(released, passed=True, seconds=laps.timings["generate_ms"])
             return Answer(ABSTAIN_DECLINED, "abstained", hits=kept, generated=generated)
-        passed = passes(released.verdict, self.settings.verification.min_supported)
+        passed = passes(released.verdict, self.judge.min_supported, question)
         generated = _generated(released, passed, laps.timings["generate_ms"])
         if passed:
             verdict = released.verdict

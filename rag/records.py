@@ -89,6 +89,9 @@ class SentenceCheck:
     # The passage the verifier found for it when what it cited does not support it (or it
     # cited nothing); it is then shown citing that passage, marked as the verifier's.
     attributed: int | None = None
+    # Has a content word: "Here is the answer: [1]." has none, and the gate counts it neither
+    # as supported nor as unsupported.
+    says_something: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,7 @@ class SentenceCheck:
             "support": round(self.support, 4),
             "grounded": self.grounded,
             "attributed": self.attributed,
+            "says_something": self.says_something,
         }
 
     @property

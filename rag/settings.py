@@ -116,15 +116,17 @@ class VerificationSettings(BaseModel):
         le=1.0,
         description="A claim is unsupported (its citation not verified) when the judge's "
         "probability that the passage does not support it reaches this. None: the threshold "
-        "fitted with the judge (python -m eval.fit_judge), which the judge reads itself. rag "
+        "fitted with the judge (python -m eval.train_judge), which the judge reads itself. rag "
         "eval and rag eval judge use it too.",
     )
-    min_supported: float = Field(
-        0.75,
+    min_supported: float | None = Field(
+        None,
         ge=0.0,
         le=1.0,
         description="A model's answer is shown only when at least this share of its sentences "
-        "is supported by the passages they cite, and one citation is verified; otherwise the "
+        "that say something is supported by the passages they cite, one of those addresses the "
+        "question, and one citation is verified (rag/verification/gate.py). None: the share "
+        "chosen with the judge's threshold (python -m eval.train_judge). Otherwise the "
         "extractive answer replaces it, with a notice (the model's text stays in the Answer).",
     )
     unsupported: Literal["hold", "mark"] = Field(

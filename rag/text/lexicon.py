@@ -52,7 +52,8 @@ OPPOSITES: tuple[tuple[str, str], ...] = tuple(
     continue/stop gain/lose retain/lose value/dislike engaging/boring dominate/trail
     efficient/inefficient strong/weak rise/fall fast/slow early/late earlier/later
     agree/disagree include/exclude introduce/remove same/different expect/doubt
-    optimist/skeptic win/lose benefit/harm accurate/inaccurate""".split()
+    optimist/skeptic win/lose benefit/harm accurate/inaccurate
+    increase/reduce more/fewer""".split()
     )
 )
 

@@ -1,10 +1,13 @@
 """The signals the faithfulness judge combines: for each claim (a sentence of an answer), how
 much of it the context holds, word by word: new words and pairs of content words, numbers and
-names the context lacks, a negation or an opposite that its closest sentence does not share.
+names the context lacks, a negation or an opposite that its closest sentence does not share;
+and how much of it the one place of the context it comes from holds (its window: the closest
+sentence and a neighbour), where a claim that joins words from far apart says something the
+context does not.
 
 A claim's signals are aggregated over an answer by their maximum (an answer is unsupported
 when its worst claim is), so one model scores a single claim and a whole answer alike. Which
-signals matter, and how much, is fitted on labeled data (eval/fit_judge.py), not set by hand.
+signals matter, and how much, is fitted on labeled data (eval/train_judge.py), not set by hand.
 Tried and left out because cross-validation showed no gain: MiniLM similarity of a claim to
 its closest context sentence (0.968/0.763/0.827 AUROC on HaluEval/RAGTruth/judge.jsonl with
 it, 0.971/0.763/0.823 without); the claim's length (a HaluEval artefact, whose invented
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text import lexicon
+from .contradiction import Window, content_sequence, contradiction
 
 # Split contexts cheaply: a context is only searched for the sentence closest to a claim, so
 # a rare wrong boundary costs nothing, and pysbd would cost most of the judge's time.
@@ -34,6 +38,9 @@ SOURCE_TALK = frozenset(
     answer question text document documents source sources""".split()
 )
 
+_SOURCE_TALK_STEMS = frozenset(lexicon.stem(w) for w in SOURCE_TALK)
+_MARKER = re.compile(r"\[\d+(?:\s*[,;-]\s*\d+)*\]")  # a citation marker: not a number stated
+
 CLAIM_FEATURES = (
     "novel_words",  # share of the claim's words not in the context (the overlap baseline)
     "novel_content",  # share of its content stems not in the context
@@ -43,7 +50,12 @@ CLAIM_FEATURES = (
     "missing_names",  # capitalised names it states that the context does not
     "negation_mismatch",  # negated and its closest context sentence not, or the reverse
     "opposite",  # a word whose opposite the closest context sentence says
+    "window_missing",  # share of its content stems that its window lacks
+    "novel_near_pairs",  # share of its ordered pairs of content words (up to 3 apart) that
+    # no context sentence holds in that order, as near: who does what to whom
+    "numbers_not_window",  # numbers it states that its window does not
 )
+NEAR = 3  # content words apart, for novel_near_pairs
 FEATURES = tuple(f"max_{name}" for name in CLAIM_FEATURES)
 
 
@@ -58,6 +70,8 @@ class ContextView:
     numbers: frozenset[str]
     sentences: tuple[tuple[int, int], ...]  # spans into `text`
     sentence_stems: tuple[frozenset[str], ...]  # content stems of each sentence
+    sequences: tuple[tuple[str, ...], ...]  # content stems of each sentence, in order
+    near_pairs: frozenset[tuple[str, str]]  # ordered pairs up to NEAR apart in a sentence
 
     @classmethod
     def of(cls, text: str) -> ContextView:
@@ -65,6 +79,7 @@ class ContextView:
         spans = tuple(
             (m.start(), m.end()) for m in _CONTEXT_SENTENCE.finditer(text) if m.group().strip()
         ) or ((0, len(text)),)
+        sequences = tuple(content_sequence(text[s:e]) for s, e in spans)
         return cls(
             text=text,
             words=frozenset(words),
@@ -73,6 +88,27 @@ class ContextView:
             numbers=frozenset(lexicon.numbers(text)),
             sentences=spans,
             sentence_stems=tuple(frozenset(lexicon.content_stems(text[s:e])) for s, e in spans),
+            sequences=sequences,
+            near_pairs=frozenset(p for q in sequences for p in _near_pairs(q)),
+        )
+
+    def window(self, at: int, wanted: set[str]) -> Window:
+        """Sentence `at` with the neighbour that adds most of `wanted` (if one adds any)."""
+        chosen = [at]
+        neighbours = [i for i in (at - 1, at + 1) if 0 <= i < len(self.sentences)]
+        if neighbours:
+            gain = {
+                i: len((wanted & self.sentence_stems[i]) - self.sentence_stems[at])
+                for i in neighbours
+            }
+            best = max(neighbours, key=lambda i: gain[i])
+            if gain[best]:
+                chosen = sorted([at, best])
+        start, end = self.sentences[chosen[0]][0], self.sentences[chosen[-1]][1]
+        return Window(
+            self.text[start:end],
+            frozenset().union(*(self.sequences[i] for i in chosen)),
+            tuple(self.sequences[i] for i in chosen),
         )
 
 
@@ -81,9 +117,14 @@ class ClaimSignals:
     values: dict[str, float]
     best: tuple[int, int]  # the closest context sentence, offsets into the context
     novel: tuple[str, ...]  # the claim's content words the context does not hold
+    # What the claim changes in its window ("negation", "opposite", "number", "role swap"),
+    # or "": contradiction.py. A changed claim is unsupported whatever its words.
+    contradiction: str = ""
+    says_nothing: bool = False  # no content word: "The answer is: [1]."
 
 
 def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSignals:
+    claim = _MARKER.sub(" ", claim)
     words = lexicon.words(claim)
     content = [
         w
@@ -103,6 +144,9 @@ def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSigna
     )
     best = context.sentences[at]
     sentence = context.text[best[0] : best[1]]
+    window = context.window(at, claim_stems)
+    sequence = [s for s in content_sequence(claim) if s not in _SOURCE_TALK_STEMS]
+    pairs = _near_pairs(sequence)
     values = {
         "novel_words": _share(sum(w not in context.words for w in words), len(words)),
         "novel_content": _share(len(novel), len(content)),
@@ -114,8 +158,32 @@ def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSigna
         "missing_names": float(len(lexicon.names(claim) - context.stems)),
         "negation_mismatch": float(lexicon.negated(claim) != lexicon.negated(sentence)),
         "opposite": float(lexicon.flipped(claim, sentence)),
+        "window_missing": _share(len(claim_stems - window.stems), len(claim_stems)),
+        "novel_near_pairs": _share(sum(p not in context.near_pairs for p in pairs), len(pairs)),
+        "numbers_not_window": float(len(lexicon.numbers(claim) - lexicon.numbers(window.text))),
     }
-    return ClaimSignals(values, best, tuple(dict.fromkeys(novel)))
+    return ClaimSignals(
+        values,
+        best,
+        tuple(dict.fromkeys(novel)),
+        contradiction(claim, window, context.numbers),
+        says_nothing=not says_something(claim),
+    )
+
+
+def says_something(claim: str) -> bool:
+    """Has the claim a content word? "The answer to the question is: [1]." has none. A bare
+    "Yes." or "No." is an answer to a yes/no question, not a preamble."""
+    words = lexicon.words(_MARKER.sub(" ", claim))
+    if words and set(words) <= _REPLIES:
+        return True
+    return any(
+        w not in lexicon.STOPWORDS and w not in lexicon.NEGATIONS and w not in SOURCE_TALK
+        for w in words
+    )
+
+
+_REPLIES = frozenset({"yes", "no"})
 
 
 def answer_features(claims: Sequence[ClaimSignals]) -> np.ndarray:
@@ -123,6 +191,14 @@ def answer_features(claims: Sequence[ClaimSignals]) -> np.ndarray:
     return np.array(
         [max(c.values[name] for c in claims) for name in CLAIM_FEATURES], dtype=np.float64
     )
+
+
+def _near_pairs(sequence: Sequence[str]) -> list[tuple[str, str]]:
+    return [
+        (sequence[i], sequence[j])
+        for i in range(len(sequence))
+        for j in range(i + 1, min(i + 1 + NEAR, len(sequence)))
+    ]
 
 
 def _content_stems(words: Sequence[str]) -> list[str]:

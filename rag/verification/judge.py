@@ -7,7 +7,7 @@ and `rag eval judge` measures how far it can be trusted. It needs no model, no i
 RAG_HOME: its signals are lexical (features.py), which is also why it is fast.
 
 The default (`LearnedJudge`) is a logistic regression over the signals of features.py,
-fitted on public labeled data by `python -m eval.fit_judge`, which writes judge_weights.json.
+fitted on public labeled data by `python -m eval.train_judge`, which writes judge_weights.json.
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ from .features import FEATURES, ClaimSignals, ContextView, answer_features, clai
 
 WEIGHTS_FILE = Path(__file__).with_name("judge_weights.json")
 CACHE_SIZE = 1024
+# The score of a claim that changes what its window says (a negation, an opposite, a number,
+# a swap: contradiction.py), whatever its words score, and of a claim that says nothing.
+CHANGED = 0.99
+EMPTY = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,13 @@ class ClaimVerdict:
     score: float  # probability that the context does not support the claim
     best: tuple[int, int]  # the context sentence closest to the claim (offsets into it)
     unsupported_words: tuple[str, ...]  # the claim's content words the context lacks
+    # Why it is unsupported beyond its words: what it changes in its window ("negation",
+    # "opposite", "number", "role swap"), "says nothing" (no content word), or "".
+    reason: str = ""
+
+    @property
+    def says_something(self) -> bool:
+        return self.reason != "says nothing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,7 @@ class JudgeWeights:
     coef: np.ndarray
     intercept: float
     threshold: float
+    min_supported: float  # the answer gate's share, chosen with the threshold
 
     @classmethod
     def read(cls, path: Path = WEIGHTS_FILE) -> JudgeWeights:
@@ -86,7 +98,7 @@ class JudgeWeights:
         features = tuple(data["features"])
         if features != FEATURES:
             raise ValueError(
-                f"{path} was fitted on other features; refit it: python -m eval.fit_judge"
+                f"{path} was fitted on other features; refit it: python -m eval.train_judge"
             )
         by_name = data["weights"]
         return cls(
@@ -96,6 +108,7 @@ class JudgeWeights:
             coef=np.array([by_name[f]["coef"] for f in features]),
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
+            min_supported=float(data["min_supported"]),
         )
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
@@ -128,9 +141,16 @@ class LearnedJudge:
 
     name = "learned"
 
-    def __init__(self, threshold: float | None = None, weights: JudgeWeights | None = None) -> None:
+    def __init__(
+        self,
+        threshold: float | None = None,
+        weights: JudgeWeights | None = None,
+        min_supported: float | None = None,
+    ) -> None:
         self.weights = weights or default_weights()
         self.threshold = self.weights.threshold if threshold is None else threshold
+        # The answer gate's share (gate.py), fitted with the threshold unless set.
+        self.min_supported = self.weights.min_supported if min_supported is None else min_supported
         self.featurizer = Featurizer()
 
     def judge(
@@ -138,12 +158,11 @@ class LearnedJudge:
     ) -> Judgment:
         claims = split_claims(answer)
         signals = self.featurizer.signals(context, claims, question)
-        rows = np.stack([answer_features([s]) for s in signals] + [answer_features(signals)])
-        scores = self.weights.probability(rows)
+        scores = self.weights.probability(np.stack([answer_features([s]) for s in signals]))
         verdicts = tuple(
-            _verdict(c, s, float(p)) for c, s, p in zip(claims, signals, scores, strict=False)
+            _verdict(c, s, float(p)) for c, s, p in zip(claims, signals, scores, strict=True)
         )
-        return Judgment(float(scores[-1]), verdicts, self.threshold)
+        return Judgment(answer_score(verdicts), verdicts, self.threshold)
 
     def claim(self, passage: str, claim: str, question: str | None = None) -> ClaimVerdict:
         """One claim against one passage: what verifies a citation."""
@@ -152,8 +171,20 @@ class LearnedJudge:
         return _verdict(claim, signals, score)
 
 
+def answer_score(verdicts: Sequence[ClaimVerdict]) -> float:
+    """An answer is as unsupported as its worst claim that says something: a preamble ("Based
+    on the passages:") neither sinks a good answer nor lifts a bad one. An answer that says
+    nothing at all is unsupported."""
+    said = [v.score for v in verdicts if v.says_something]
+    return max(said) if said else EMPTY
+
+
 def _verdict(claim: str, signals: ClaimSignals, score: float) -> ClaimVerdict:
-    return ClaimVerdict(claim, score, signals.best, signals.novel)
+    if signals.says_nothing:
+        return ClaimVerdict(claim, EMPTY, signals.best, (), "says nothing")
+    if signals.contradiction:
+        score = max(score, CHANGED)
+    return ClaimVerdict(claim, score, signals.best, signals.novel, signals.contradiction)
 
 
 class OverlapJudge:
@@ -170,7 +201,7 @@ class OverlapJudge:
         view = ContextView.of(context_text(context))
         claims = split_claims(answer)
         verdicts = tuple(
-            _verdict(c, s, s.values["novel_words"])
+            ClaimVerdict(c, s.values["novel_words"], s.best, s.novel)
             for c, s in ((c, claim_signals(c, view, "")) for c in claims)
         )
         words = lexicon.words(answer)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from ..answer.citations import Claim
 from ..records import Citation, Hit, SentenceCheck
+from .features import says_something
+from .gate import Checked, addresses, shows
 from .judge import LearnedJudge
 
 
@@ -60,7 +62,9 @@ def check(
                 chosen = max(supporting, key=lambda c: c.support)
                 attributed = chosen.marker
                 citations.append(chosen)
-    checked = SentenceCheck(claim.text, claim.markers, backed, best, grounded, attributed)
+    checked = SentenceCheck(
+        claim.text, claim.markers, backed, best, grounded, attributed, says_something(claim.text)
+    )
     return checked, tuple(citations)
 
 
@@ -87,11 +91,13 @@ def _cite(
     )
 
 
-def passes(verdict: Verdict, min_supported: float) -> bool:
-    """May a model's answer be shown? At least `min_supported` of its sentences must be
-    supported by a passage: one they cite, or one the verifier attributed them to. And at
-    least one citation verified: an answer that nothing backs is never shown as an answer."""
-    if not verdict.checks or not any(c.verified for c in verdict.citations):
+def passes(verdict: Verdict, min_supported: float, question: str = "") -> bool:
+    """May a model's answer be shown? The gate's rule (gate.py) over its sentences, each
+    supported by a passage it cites or one the verifier attributed it to. And at least one
+    citation verified: an answer that nothing backs is never shown as an answer."""
+    if not any(c.verified for c in verdict.citations):
         return False
-    shown = sum(c.shown for c in verdict.checks)
-    return shown >= min_supported * len(verdict.checks)
+    return shows(
+        [Checked(c.shown, c.says_something, addresses(c.text, question)) for c in verdict.checks],
+        min_supported,
+    )

@@ -29,7 +29,7 @@ def judge(minilm: SentenceTransformerEmbedder) -> LearnedJudge:
 
 def test_learned_judge_beats_token_overlap_on_the_projects_pairs(judge: LearnedJudge) -> None:
     # judge.jsonl is part of the fit: this checks the shipped weights, not generalisation
-    # (python -m eval.fit_judge prints the cross-validated figures).
+    # (python -m eval.train_judge prints the cross-validated figures).
     result = validate_judge(judge, load_judge().rows)
     assert result.judge.auroc >= result.baseline.auroc + 0.05
     assert result.judge.balanced_accuracy > result.baseline.balanced_accuracy

@@ -1,0 +1,50 @@
+"""The answer gate's rule, one place for the Assistant and the eval: may a model's answer be
+shown? Enough of the sentences that say something must be supported, and one of those must
+address the question: a sentence true to its passage but beside the point (a copied heading,
+an unrelated sentence) does not make an answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..text import lexicon
+from .features import SOURCE_TALK
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One sentence of an answer as the gate sees it."""
+
+    supported: bool
+    says_something: bool  # has a content word ("Here is the answer: [1]." has none)
+    addresses_question: bool
+
+
+def shows(sentences: Sequence[Checked], min_supported: float) -> bool:
+    """At least `min_supported` of the sentences that say something are supported, and a
+    supported one addresses the question. Sentences that say nothing count neither way: a
+    preamble does not sink a good answer, and an answer of nothing but that is not shown."""
+    said = [s for s in sentences if s.says_something]
+    supported = [s for s in said if s.supported]
+    return (
+        bool(supported)
+        and len(supported) >= min_supported * len(said)
+        and any(s.addresses_question for s in supported)
+    )
+
+
+def addresses(sentence: str, question: str) -> bool:
+    """Does the sentence touch what was asked: share a content word with the question? (No
+    question: nothing to address.) Crude on purpose: a right answer needs no word of the
+    question ("Their inductive biases suit it.") and passes when another sentence has one;
+    what it stops is an answer made only of text beside the point."""
+    asked = _topic(question)
+    return not asked or bool(asked & _topic(sentence))
+
+
+def _topic(text: str) -> set[str]:
+    return {s for s in lexicon.content_stems(text) if s not in _SOURCE_TALK}
+
+
+_SOURCE_TALK = frozenset(lexicon.stem(w) for w in SOURCE_TALK)

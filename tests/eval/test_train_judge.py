@@ -1,0 +1,77 @@
+"""The training script: deterministic, grouped by source and model, and honest about what it
+fits on. Runs on a small sample of the shared data (../shared/data, present on every
+developer's machine and in CI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from eval import train_judge
+from rag.verification.features import FEATURES
+from rag.verification.judge import JudgeWeights
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40 lines of each dev file, and the grounding answers to 6 QA sources."""
+    folder = tmp_path_factory.mktemp("data")
+    for file in train_judge.FILES.values():
+        lines = (train_judge.SHARED_DATA / file).read_text().splitlines()[:40]
+        (folder / file).write_text("\n".join(lines) + "\n")
+    grounding = train_judge.SHARED_DATA / "grounding"
+    sources = [json.loads(x) for x in (grounding / "sources.jsonl").read_text().split("\n") if x]
+    kept = [s for s in sources if s["task"] == "ragtruth-qa"][:6]
+    ids = {s["source_id"] for s in kept}
+    answers = [
+        line
+        for line in (grounding / "answers.jsonl").read_text().split("\n")
+        if line and (row := json.loads(line))["task"] == "ragtruth-qa" and row["source_id"] in ids
+    ]
+    (folder / "grounding").mkdir()
+    (folder / "grounding" / "sources.jsonl").write_text("\n".join(map(json.dumps, kept)) + "\n")
+    (folder / "grounding" / "answers.jsonl").write_text("\n".join(answers) + "\n")
+    return folder
+
+
+def test_folds_never_share_a_source_or_a_model(sample: Path) -> None:
+    answers = train_judge.load(sample, "qa")
+    by_source, by_model = train_judge.folds_of(answers, 3)
+    for k in range(3):
+        test = (by_source == k) & (by_model == k)
+        train = (by_source != k) & (by_model != k)
+        assert not test.any() or not (test & train).any()
+        tested = {answers[i].source for i in np.flatnonzero(test)}
+        trained = {answers[i].source for i in np.flatnonzero(train)}
+        models = {answers[i].model for i in np.flatnonzero(test)}
+        assert not tested & trained
+        assert not models & {answers[i].model for i in np.flatnonzero(train)}
+    # RAGTruth's human-labelled answers share their sources' group with the grounding ones.
+    assert {a.source for a in answers if a.dataset == "ragtruth"} & {
+        a.source for a in answers if a.dataset == "grounding-qa"
+    }
+
+
+@pytest.mark.slow
+def test_the_training_is_deterministic_and_prints_the_baselines_and_the_gate(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a" / "w.json", tmp_path / "b" / "w.json"
+    first.parent.mkdir(), second.parent.mkdir()
+    train_judge.main(["--data", str(sample), "--folds", "2", "--out", str(first)])
+    printed = capsys.readouterr().out
+    train_judge.main(["--data", str(sample), "--folds", "2", "--out", str(second)])
+    assert first.read_bytes() == second.read_bytes()
+    assert capsys.readouterr().out.replace(str(second.parent), str(first.parent)) == printed
+    for name in ("grounding-qa", "halueval", "ragtruth", "judge.jsonl"):
+        assert name in printed
+    assert "lexical AUROC" in printed and "overlap AUROC" in printed and "95% CI" in printed
+    assert "supported shown" in printed and "unsupported shown" in printed
+    weights = JudgeWeights.read(first)
+    assert weights.features == FEATURES and 0 < weights.threshold < 1
+    assert 0 < weights.min_supported <= 1
+    card = first.with_name("judge_card.md").read_text()
+    assert "Data" in card and "Recipe" in card and "Time" in card and "AUROC" in card
