@@ -113,7 +113,8 @@ def test_a_sentence_that_says_nothing_is_not_support(judge: LearnedJudge, claim:
     # An answer of nothing else is unsupported; as a preamble it neither sinks nor lifts one.
     assert judge.judge(TABULAR, claim).unsupported
     good = "Tree-based methods remain superior on tabular data."
-    assert judge.judge(TABULAR, f"{claim}\n{good}").score == judge.judge(TABULAR, good).score
+    alone = judge.judge(TABULAR, good).score
+    assert judge.judge(TABULAR, f"{claim}\n{good}").score == pytest.approx(alone)
 
 
 @pytest.mark.parametrize(
