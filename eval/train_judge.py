@@ -45,9 +45,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from rag.verification import FEATURES, WEIGHTS_FILE, Featurizer, context_text, split_claims
-from rag.verification.features import CLAIM_FEATURES, ClaimSignals, ContextView, claim_signals
-from rag.verification.gate import Checked, addresses, shows
+from rag.verification import FEATURES, WEIGHTS_FILE, Featurizer, OverlapJudge, split_claims
+from rag.verification.features import CLAIM_FEATURES
+from rag.verification.gate import addresses, enough
 from rag.verification.judge import CHANGED, EMPTY
 
 from .datasets import DEFAULT_JUDGE, JudgeRow, load_judge
@@ -66,27 +66,37 @@ THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 
 
 @dataclass(frozen=True)
-class Labelled:
-    """One labelled answer, its claims' signals, and where it comes from."""
+class Table:
+    """Labelled answers, one row each, and their claims, one row each (`owner`: the answer a
+    claim belongs to): everything the fits and the gate need, computed once."""
 
-    dataset: str
-    model: str
-    source: str
-    label: int
-    claims: np.ndarray  # CLAIM_FEATURES per claim
-    says_something: np.ndarray  # per claim
-    changed: np.ndarray  # per claim: contradiction.py found a change
-    addresses: np.ndarray  # per claim: shares a content word with the question
-    overlap: float  # the baseline: share of the answer's words the context lacks
+    dataset: np.ndarray  # per answer
+    model: np.ndarray
+    source: np.ndarray
+    label: np.ndarray
+    overlap: np.ndarray  # the baseline: share of the answer's words the context lacks
+    owner: np.ndarray  # per claim
+    x: np.ndarray  # CLAIM_FEATURES per claim
+    said: np.ndarray  # the claim has a content word
+    change: np.ndarray  # what contradiction.py found the claim changes ("": nothing)
+    on_topic: np.ndarray  # it shares a content word with the question
 
-    def worst(self, columns: int | None = None) -> np.ndarray:
-        """The answer's row: each signal's worst value over its claims that say something."""
-        said = self.claims[self.says_something] if self.says_something.any() else self.claims
-        return np.asarray(said[:, :columns].max(axis=0))
+    def __len__(self) -> int:
+        return len(self.label)
+
+    def worst(self, only_said: bool) -> np.ndarray:
+        """Each answer's worst value of each signal over its claims (that say something, or
+        all of them when none does or `only_said` is false)."""
+        rows = np.full((len(self), self.x.shape[1]), -np.inf)
+        np.maximum.at(rows, self.owner, self.x)
+        if only_said:
+            said = np.full_like(rows, -np.inf)
+            np.maximum.at(said, self.owner[self.said], self.x[self.said])
+            rows = np.where(np.isfinite(said), said, rows)
+        return rows
 
 
-def load(data: Path, tasks: str) -> list[Labelled]:
-    featurizer = Featurizer()
+def load(data: Path, tasks: str) -> Table:
     rows: list[tuple[str, str, str, JudgeRow]] = []
     for answer in load_grounding(data / "grounding", None if tasks == "all" else "ragtruth-qa"):
         name = "grounding-qa" if answer.task == "ragtruth-qa" else f"grounding-{answer.task}"
@@ -103,58 +113,41 @@ def load(data: Path, tasks: str) -> list[Labelled]:
         for row in load_judge(path).rows:
             # Written answers, not a model's: each source stands for its own "model".
             rows.append((name, f"{name}:{row.group}", f"{name}:{row.group}", row))
-    return [_labelled(featurizer, *row) for row in rows]
-
-
-def _labelled(
-    featurizer: Featurizer, dataset: str, model: str, source: str, row: JudgeRow
-) -> Labelled:
-    claims = split_claims(row.answer)
-    signals: list[ClaimSignals] = featurizer.signals(row.context, claims, row.question)
-    view = ContextView.of(context_text(row.context))
-    words = claim_signals(row.answer, view, "").values["novel_words"]
-    return Labelled(
-        dataset,
-        model,
-        source,
-        row.label,
-        np.array([[s.values[f] for f in CLAIM_FEATURES] for s in signals]),
-        np.array([not s.says_nothing for s in signals]),
-        np.array([bool(s.contradiction) for s in signals]),
-        np.array([addresses(c, row.question) for c in claims]),
-        words,
+    featurizer, overlap = Featurizer(), OverlapJudge()
+    owner: list[int] = []
+    x: list[list[float]] = []
+    said: list[bool] = []
+    change: list[str] = []
+    on_topic: list[bool] = []
+    for i, (_, _, _, row) in enumerate(rows):
+        claims = split_claims(row.answer)
+        for claim, signals in zip(
+            claims, featurizer.signals(row.context, claims, row.question), strict=True
+        ):
+            owner.append(i)
+            x.append([signals.values[f] for f in CLAIM_FEATURES])
+            said.append(not signals.says_nothing)
+            change.append(signals.contradiction)
+            on_topic.append(addresses(claim, row.question))
+    return Table(
+        dataset=np.array([r[0] for r in rows]),
+        model=np.array([r[1] for r in rows]),
+        source=np.array([r[2] for r in rows]),
+        label=np.array([r[3].label for r in rows]),
+        overlap=np.array([overlap.judge(r[3].context, r[3].answer).score for r in rows]),
+        owner=np.array(owner),
+        x=np.array(x),
+        said=np.array(said),
+        change=np.array(change),
+        on_topic=np.array(on_topic),
     )
 
 
 @dataclass(frozen=True)
-class Fitted:
-    """A logistic regression over the first `columns` signals."""
-
-    columns: int
-    scaler: StandardScaler
-    model: LogisticRegression
-
-    def claim_scores(self, answer: Labelled, rules: bool) -> np.ndarray:
-        """Each claim's probability of "unsupported", as the judge gives it (rules: a claim
-        that says nothing scores EMPTY, one that changes its window at least CHANGED)."""
-        p = self.model.predict_proba(self.scaler.transform(answer.claims[:, : self.columns]))[:, 1]
-        if rules:
-            p = np.where(answer.changed, np.maximum(p, CHANGED), p)
-            p = np.where(answer.says_something, p, EMPTY)
-        return np.asarray(p)
-
-    def answer_score(self, answer: Labelled, rules: bool) -> float:
-        if not rules:  # the lexical judge: the model on the answer's worst signals
-            row = answer.claims[:, : self.columns].max(axis=0)
-            return float(self.model.predict_proba(self.scaler.transform(row[None, :]))[0, 1])
-        said = self.claim_scores(answer, rules)[answer.says_something]
-        return float(said.max()) if said.size else EMPTY
-
-
-@dataclass(frozen=True)
 class Judge:
-    """A judge as the fit compares them: its name, how it is fitted, whether it applies the
-    contradiction checks and the gate's rules (says nothing, addresses the question)."""
+    """A judge as the fit compares them: its name, how many signals it reads, and whether it
+    applies the contradiction checks and the gate's rules (says nothing, addresses the
+    question). The lexical judge is the one this replaces: 8 signals, no rules."""
 
     name: str
     columns: int
@@ -164,85 +157,104 @@ class Judge:
 JUDGES = (Judge("grounding", len(CLAIM_FEATURES), True), Judge("lexical", LEXICAL, False))
 
 
-def fit(answers: Sequence[Labelled], judge: Judge) -> Fitted:
-    x = np.stack([a.worst(judge.columns) for a in answers])
-    y = np.array([a.label for a in answers])
+@dataclass(frozen=True)
+class Fitted:
+    judge: Judge
+    scaler: StandardScaler
+    model: LogisticRegression
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        z = self.scaler.transform(rows[:, : self.judge.columns])
+        return np.asarray(self.model.predict_proba(z)[:, 1])
+
+    def claim_scores(self, table: Table) -> np.ndarray:
+        """Each claim's probability of "unsupported", as the judge gives it (with rules: a
+        claim that changes its window scores at least CHANGED, one that says nothing EMPTY)."""
+        p = self.probability(table.x)
+        if self.judge.rules:
+            p = np.where(table.change != "", np.maximum(p, CHANGED), p)
+            p = np.where(table.said, p, EMPTY)
+        return p
+
+    def answer_scores(self, table: Table) -> np.ndarray:
+        """Each answer's score: its worst claim that says something (judge.answer_score), or,
+        for the lexical judge, the model on the answer's worst signals."""
+        if not self.judge.rules:
+            return self.probability(table.worst(only_said=False))
+        scores = np.full(len(table), -np.inf)
+        np.maximum.at(scores, table.owner[table.said], self.claim_scores(table)[table.said])
+        return np.where(np.isfinite(scores), scores, EMPTY)
+
+    def gate_counts(self, table: Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per answer: sentences that say something, and per threshold of THRESHOLDS those
+        supported and those supported that address the question (the lexical judge's gate
+        counts every sentence and asks no question)."""
+        scores = self.claim_scores(table)
+        said = table.said if self.judge.rules else np.ones(len(table.owner), bool)
+        topic = table.on_topic if self.judge.rules else np.ones(len(table.owner), bool)
+        n = len(table)
+        supported = np.stack(
+            [np.bincount(table.owner, (scores < t) & said, n) for t in THRESHOLDS], axis=1
+        )
+        on_topic = np.stack(
+            [np.bincount(table.owner, (scores < t) & said & topic, n) for t in THRESHOLDS],
+            axis=1,
+        )
+        return np.bincount(table.owner, said, n), supported, on_topic
+
+    def shown(self, table: Table, threshold: float, share: float) -> np.ndarray:
+        said, supported, on_topic = self.gate_counts(table)
+        k = int(np.flatnonzero(np.isclose(THRESHOLDS, threshold))[0])
+        return np.asarray(enough(said, supported[:, k], on_topic[:, k], share))
+
+
+def fit(table: Table, train: np.ndarray, judge: Judge) -> Fitted:
+    x = table.worst(only_said=judge.rules)[train][:, : judge.columns]
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=C, max_iter=5000)
-    model.fit(scaler.transform(x), y, sample_weight=_weights(answers))
-    return Fitted(judge.columns, scaler, model)
+    model.fit(scaler.transform(x), table.label[train], sample_weight=_weights(table, train))
+    return Fitted(judge, scaler, model)
 
 
-def _weights(answers: Sequence[Labelled]) -> np.ndarray:
+def _weights(table: Table, train: np.ndarray) -> np.ndarray:
     """Each dataset weighs the same in the fit (its answers' weights sum to 1)."""
-    names = [a.dataset for a in answers]
-    return np.array([1.0 / names.count(n) for n in names])
+    names = table.dataset[train]
+    counts = {n: int((names == n).sum()) for n in set(names)}
+    return np.array([1.0 / counts[n] for n in names])
 
 
-def gate_shows(
-    fitted: Fitted, answer: Labelled, rules: bool, threshold: float, share: float
-) -> bool:
-    scores = fitted.claim_scores(answer, rules)
-    if not rules:  # the lexical judge's gate: every sentence counts, no question asked
-        return bool(len(scores)) and (scores < threshold).sum() >= share * len(scores)
-    return shows(
-        [
-            Checked(bool(s < threshold), bool(said), bool(asked))
-            for s, said, asked in zip(scores, answer.says_something, answer.addresses, strict=True)
-        ],
-        share,
-    )
-
-
-def choose_gate(fitted: Fitted, answers: Sequence[Labelled], rules: bool) -> tuple[float, float]:
+def choose_gate(fitted: Fitted, table: Table, train: np.ndarray) -> tuple[float, float]:
     """The (threshold, min_supported) that shows most supported QA answers for fewest
-    unsupported ones (supported shown - unsupported shown), on `answers`' QA answers."""
-    qa = [a for a in answers if a.dataset in QA]
-    scores = [fitted.claim_scores(a, rules) for a in qa]
-    labels = np.array([a.label for a in qa])
-    best, chosen = -2.0, (0.5, 0.75)
-    for t in THRESHOLDS:
-        for m in SHARES:
-            if rules:
-                shown = np.array([_shows_fast(s, a, t, m) for s, a in zip(scores, qa, strict=True)])
-            else:
-                shown = np.array([(s < t).sum() >= m * len(s) for s in scores])
-            value = shown[labels == 0].mean() - shown[labels == 1].mean()
-            if value > best + 1e-12:
-                best, chosen = value, (float(t), m)
-    return chosen
+    unsupported ones (supported shown - unsupported shown) among the `train` QA answers."""
+    pick = train & np.isin(table.dataset, QA)
+    said, supported, on_topic = (c[pick] for c in fitted.gate_counts(table))
+    good, bad = table.label[pick] == 0, table.label[pick] == 1
+    value = np.stack(
+        [
+            (shown := enough(said[:, None], supported, on_topic, m))[good].mean(axis=0)
+            - shown[bad].mean(axis=0)
+            for m in SHARES
+        ],
+        axis=1,
+    )  # thresholds x shares
+    t, m = np.unravel_index(int(np.argmax(value)), value.shape)
+    return float(THRESHOLDS[t]), SHARES[m]
 
 
-def _shows_fast(scores: np.ndarray, answer: Labelled, threshold: float, share: float) -> bool:
-    """gate.shows over arrays (the same rule; the choice tries ~600 pairs on ~3,000 answers)."""
-    said = answer.says_something
-    supported = (scores < threshold) & said
-    return bool(
-        supported.any()
-        and supported.sum() >= share * said.sum()
-        and (supported & answer.addresses).any()
-    )
-
-
-def balanced_threshold(fitted: Fitted, answers: Sequence[Labelled], rules: bool) -> float:
+def balanced_threshold(fitted: Fitted, table: Table, train: np.ndarray) -> float:
     """The answer-level threshold with the best mean balanced accuracy over the datasets."""
-    names = sorted({a.dataset for a in answers})
-    scores = np.array([fitted.answer_score(a, rules) for a in answers])
-    labels = np.array([a.label for a in answers])
-    sets = [np.array([a.dataset == n for a in answers]) for n in names]
-    means = [
-        np.mean(
-            [_balanced(labels[m], scores[m] >= t) for m in sets if 0 < labels[m].sum() < m.sum()]
-        )
-        for t in THRESHOLDS
-    ]
+    scores, labels, names = (
+        fitted.answer_scores(table)[train],
+        table.label[train],
+        table.dataset[train],
+    )
+    means = np.zeros(len(THRESHOLDS))
+    used = [n for n in set(names) if 0 < labels[names == n].sum() < (names == n).sum()]
+    for name in used:
+        y, s = labels[names == name], scores[names == name]
+        flagged = s[:, None] >= THRESHOLDS[None, :]
+        means += (flagged[y == 1].mean(axis=0) + (~flagged[y == 0]).mean(axis=0)) / 2
     return float(THRESHOLDS[int(np.argmax(means))])
-
-
-def _balanced(labels: np.ndarray, predicted: np.ndarray) -> float:
-    tpr = (predicted & (labels == 1)).sum() / max((labels == 1).sum(), 1)
-    tnr = (~predicted & (labels == 0)).sum() / max((labels == 0).sum(), 1)
-    return float((tpr + tnr) / 2)
 
 
 def interval(statistic: Callable[[np.ndarray], float], n: int) -> tuple[float, float]:
@@ -271,7 +283,8 @@ def _auroc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 @dataclass
 class Held:
-    """Held-out results of one judge: answer scores, answer-level predictions, gate."""
+    """Held-out results of one judge: answer scores, answer-level verdicts, gate, and the
+    (threshold, min_supported) each fold chose."""
 
     scores: np.ndarray
     predicted: np.ndarray
@@ -279,64 +292,60 @@ class Held:
     gates: list[tuple[float, float]]
 
 
-def folds_of(answers: Sequence[Labelled], folds: int) -> tuple[np.ndarray, np.ndarray]:
+def folds_of(table: Table, folds: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded groups of sources and of models."""
     rng = np.random.default_rng(SEED)
-    sources = sorted({a.source for a in answers})
-    models = sorted({a.model for a in answers})
+    sources, models = np.unique(table.source), np.unique(table.model)
     source_fold = dict(zip(sources, rng.permutation(len(sources)) % folds, strict=True))
     model_fold = dict(zip(models, rng.permutation(len(models)) % folds, strict=True))
     return (
-        np.array([source_fold[a.source] for a in answers]),
-        np.array([model_fold[a.model] for a in answers]),
+        np.array([source_fold[s] for s in table.source]),
+        np.array([model_fold[m] for m in table.model]),
     )
 
 
-def cross_validate(answers: Sequence[Labelled], folds: int) -> dict[str, Held]:
-    by_source, by_model = folds_of(answers, folds)
+def cross_validate(table: Table, folds: int) -> dict[str, Held]:
+    """Every answer is scored once, by fits that saw neither its source nor its model: block
+    (i, j) holds the answers of source group i and model group j, and is judged by a fit on
+    the answers of no source group i and no model group j."""
+    by_source, by_model = folds_of(table, folds)
+    n = len(table)
     held = {
-        j.name: Held(
-            np.full(len(answers), np.nan),
-            np.zeros(len(answers), bool),
-            np.zeros(len(answers), bool),
-            [],
-        )
-        for j in JUDGES
+        j.name: Held(np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool), []) for j in JUDGES
     }
-    for k in range(folds):
-        train = [
-            a for a, s, m in zip(answers, by_source, by_model, strict=True) if s != k and m != k
-        ]
-        test = np.flatnonzero((by_source == k) & (by_model == k))
-        for judge in JUDGES:
-            fitted = fit(train, judge)
-            threshold = balanced_threshold(fitted, train, judge.rules)
-            gate = choose_gate(fitted, train, judge.rules)
-            held[judge.name].gates.append(gate)
-            for i in map(int, test):
-                score = fitted.answer_score(answers[i], judge.rules)
-                held[judge.name].scores[i] = score
-                held[judge.name].predicted[i] = score >= threshold
-                held[judge.name].shown[i] = gate_shows(fitted, answers[i], judge.rules, *gate)
+    for i in range(folds):
+        for j in range(folds):
+            test = (by_source == i) & (by_model == j)
+            train = (by_source != i) & (by_model != j)
+            if not test.any():
+                continue
+            for judge in JUDGES:
+                fitted = fit(table, train, judge)
+                threshold = balanced_threshold(fitted, table, train)
+                gate = choose_gate(fitted, table, train)
+                result = held[judge.name]
+                result.gates.append(gate)
+                scores = fitted.answer_scores(table)
+                result.scores[test] = scores[test]
+                result.predicted[test] = scores[test] >= threshold
+                result.shown[test] = fitted.shown(table, *gate)[test]
     return held
 
 
-def report(answers: Sequence[Labelled], held: dict[str, Held], folds: int) -> None:
-    tested = ~np.isnan(held[JUDGES[0].name].scores)
-    labels = np.array([a.label for a in answers])
-    names = np.array([a.dataset for a in answers])
-    overlap = np.array([a.overlap for a in answers])
+def report(table: Table, held: dict[str, Held], folds: int) -> None:
+    labels, names, overlap = table.label, table.dataset, table.overlap
     print(
         f"\nleave-sources-and-models-out cross-validation: {folds} groups of sources x {folds} "
-        "groups of models; each fold tests on answers whose source and model it never trained on"
+        "groups of models; every answer is judged by a fit that saw neither its source nor "
+        "its model"
     )
     print(
         f"{'dataset':<26} {'n':>5} {'unsup':>5}  "
         + "  ".join(f"{j.name + ' AUROC [95% CI]':<29} {'F1':>5}" for j in JUDGES)
         + f"  {'overlap AUROC':>13} {'F1':>5}"
     )
-    for name in sorted(set(names[tested])):
-        pick = np.flatnonzero(tested & (names == name))
+    for name in sorted(set(names)):
+        pick = np.flatnonzero(names == name)
         y = labels[pick]
         cells = []
         for judge in JUDGES:
@@ -358,16 +367,20 @@ def report(answers: Sequence[Labelled], held: dict[str, Held], folds: int) -> No
         "(threshold, min_supported chosen on the training folds):"
     )
     for judge in JUDGES:
-        gates = ", ".join(f"({t:.2f}, {m:g})" for t, m in held[judge.name].gates)
-        print(f"  {judge.name}: chosen per fold {gates}")
-    small = np.array([is_small(a.model) and a.dataset == "grounding-qa" for a in answers])
+        thresholds = [t for t, _ in held[judge.name].gates]
+        shares = sorted({m for _, m in held[judge.name].gates})
+        print(
+            f"  {judge.name}: thresholds {min(thresholds):.2f}-{max(thresholds):.2f}, "
+            f"min_supported {', '.join(f'{m:g}' for m in shares)}"
+        )
+    small = np.array([is_small(m) for m in table.model]) & (names == "grounding-qa")
     qa = np.isin(names, QA)
     print(
         f"  {'answers':<34} {'judge':<10} {'n':>5} {'supported shown [95% CI]':<26} "
         f"{'unsupported shown [95% CI]':<26} {'answer AUROC':>12}"
     )
     for title, chosen in (("QA, all models", qa), ("QA, small models (<= 8B)", qa & small)):
-        pick = np.flatnonzero(tested & chosen)
+        pick = np.flatnonzero(chosen)
         y = labels[pick]
         for judge in JUDGES:
             shown = held[judge.name].shown[pick]
@@ -382,10 +395,10 @@ def report(answers: Sequence[Labelled], held: dict[str, Held], folds: int) -> No
             )
 
 
-def write(answers: Sequence[Labelled], data: Path, tasks: str, out: Path, card: str) -> None:
-    judge = JUDGES[0]
-    fitted = fit(answers, judge)
-    threshold, share = choose_gate(fitted, answers, judge.rules)
+def write(table: Table, data: Path, tasks: str, out: Path, card: str) -> None:
+    everything = np.ones(len(table), bool)
+    fitted = fit(table, everything, JUDGES[0])
+    threshold, share = choose_gate(fitted, table, everything)
     files = [
         data / FILES["ragtruth"],
         data / FILES["halueval"],
@@ -401,10 +414,7 @@ def write(answers: Sequence[Labelled], data: Path, tasks: str, out: Path, card: 
         "min_supported of its sentences that say something are supported. See judge_card.md.",
         "fitted_on": {
             "tasks": tasks,
-            "answers": {
-                n: sum(a.dataset == n for a in answers)
-                for n in sorted({a.dataset for a in answers})
-            },
+            "answers": {n: int((table.dataset == n).sum()) for n in np.unique(table.dataset)},
             "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files},
         },
         "threshold": threshold,
@@ -471,25 +481,25 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    answers = load(args.data, args.tasks)
+    table = load(args.data, args.tasks)
     buffer = io.StringIO()
     with redirect_stdout(buffer):
-        report(answers, cross_validate(answers, args.folds), args.folds)
+        report(table, cross_validate(table, args.folds), args.folds)
     printed = buffer.getvalue()
     print(printed, end="")
 
-    counts = {n: sum(a.dataset == n for a in answers) for n in sorted({a.dataset for a in answers})}
+    counts = {n: int((table.dataset == n).sum()) for n in np.unique(table.dataset)}
     card = CARD.format(
         ARGS=f"--tasks {args.tasks} --folds {args.folds}",
         ANSWERS=", ".join(f"{n} {c:,} answers" for n, c in counts.items())
-        + f" ({len({a.model for a in answers if a.dataset in QA})} models on QA)",
+        + f" ({len(np.unique(table.model[np.isin(table.dataset, QA)]))} models on QA)",
         THRESHOLD="{THRESHOLD}",
         SHARE="{SHARE}",
         SECONDS=time.perf_counter() - started,
         CORES=os.cpu_count(),
         REPORT=printed.strip("\n"),
     )
-    write(answers, args.data, args.tasks, args.out, card)
+    write(table, args.data, args.tasks, args.out, card)
 
 
 if __name__ == "__main__":

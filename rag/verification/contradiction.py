@@ -10,7 +10,6 @@ of meaning, not a different topic.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,14 +24,24 @@ from ..text import lexicon
 # 0.9 on 1.3 %.
 ABOUT = 0.75
 CLOSE = 0.9
-SCOPE = 1  # content words a negation governs: the next one
 # Who does what: a swap is looked for where the claim's subject meets its verb, in its
 # first content words. Checked along the whole claim, the recombination check fired on 13 %
 # of the supported grounding QA answers (longer claims join facts legitimately).
 SUBJECT = 4
+GAP = 3  # content words between words said "close together"
+TAIL = 2  # the predicate grafted on: at least this many content words
+# A claim's clauses: a subject is grafted onto a predicate within one ("Rinse the chops, then
+# mix the salt" joins two steps, each true).
+_NOT_A_NUMBER = re.compile(
+    r"\b(?:passages?|sources?|documents?|steps?|paragraphs?)\s+\d+(?:\s*(?:,|and|-)\s*\d+)*"
+    r"|\b(?:once|twice)\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[.;:()!?\n]|\b(?:and|then|but|while|whereas|so|which)\b")
 MIN_WORDS = 3  # a claim of fewer content words (a heading) is not checked
 # Verbs that negate what follows as "not" does: "avoid letting the soil dry" says what
 # "don't allow the soil to dry" says.
+NOT_ONLY = frozenset("just only merely simply".split())
 NEGATING = frozenset("avoid avoiding prevent prevents fail fails lack lacks refrain unable".split())
 _YEAR = re.compile(r"^(1[5-9]|20)\d\d$")
 
@@ -58,6 +67,8 @@ def content_sequence(text: str) -> tuple[str, ...]:
 def contradiction(claim: str, window: Window, context_numbers: frozenset[str]) -> str:
     """The kind of change the claim makes to its window ("negation", "opposite", "number",
     "role swap"), or "" when none is found or the claim is not about the window."""
+    if claim.rstrip().endswith("?"):
+        return ""  # a question states nothing
     sequence = content_sequence(claim)
     stems = {s for s in sequence if not s[:1].isdigit()}
     if len(stems) < MIN_WORDS:
@@ -73,82 +84,125 @@ def contradiction(claim: str, window: Window, context_numbers: frozenset[str]) -
         return ""
     if _negation_differs(claim, window.text):
         return "negation"
-    if _swapped(sequence, window) or _recombined(sequence[:SUBJECT], window):
+    clauses = [content_sequence(c) for c in _CLAUSE.split(claim)]
+    if any(_swapped(c, stems, window) or _grafted(c, stems, window) for c in clauses):
         return "role swap"
     return ""
 
 
-def negation_scope(text: str) -> tuple[set[str], set[str]]:
-    """The content stems a negation governs (the next few content words after "not", "no",
-    "never", "n't" in the same sentence) and those said plainly."""
-    negated: set[str] = set()
-    plain: set[str] = set()
-    for sentence in re.split(r"[.;:!?,]", text):
-        left = 0
-        for word in lexicon.words(sentence):
-            if word in lexicon.NEGATIONS or word in NEGATING or word.endswith("n't"):
-                left = SCOPE
-                continue
-            if word in lexicon.STOPWORDS:
-                continue
-            (negated if left else plain).add(lexicon.stem(word))
-            left = max(left - 1, 0)
-    return negated, plain
-
-
 def _negation_differs(claim: str, window: str) -> bool:
-    """A word the claim negates that the window says plainly and never negated, or the
-    reverse: "neural nets do not dominate unstructured data" against "... dominate ..."."""
-    claim_negated, claim_plain = negation_scope(claim)
-    window_negated, window_plain = negation_scope(window)
-    return bool(
-        (claim_negated & window_plain) - window_negated
-        or (window_negated & claim_plain) - claim_negated - window_plain
+    """A clause of the claim that a clause of the window says nearly word for word, one of
+    them negated and the other not: "neural nets do not dominate unstructured data" against
+    "neural nets dominate unstructured data". Clause by clause, so that a negation elsewhere
+    in the window ("...does not come from body fat. ...forces your body to burn fat") does not
+    count against a claim that moves it ("You don't burn fat by...")."""
+    theirs = [(set(content_sequence(c)), _negative(c)) for c in _CLAUSE.split(window)]
+    for clause in _CLAUSE.split(claim):
+        stems = set(content_sequence(clause))
+        if len(stems) < MIN_WORDS:
+            continue
+        held, negative = max(((len(stems & t), n) for t, n in theirs), key=lambda x: x[0])
+        if held >= CLOSE * len(stems) and negative != _negative(clause):
+            return True
+    return False
+
+
+def _negative(clause: str) -> bool:
+    """Is the clause negated? "not just" / "not only" ("not just tuition, but also books")
+    negates nothing, nor does "without", which takes a noun."""
+    words = lexicon.words(clause)
+    return any(
+        (w in lexicon.NEGATIONS or w in NEGATING or w.endswith("n't"))
+        and w != "without"
+        and (i + 1 == len(words) or words[i + 1] not in NOT_ONLY)
+        for i, w in enumerate(words)
     )
 
 
 def _changed_number(claim: str, window: str, context_numbers: frozenset[str]) -> bool:
     """The claim states a number the context never does, where its window states another of
     the same kind (a year for a year): "AlexNet (2015)" for "AlexNet (2012)"."""
-    stated = lexicon.numbers(claim) - context_numbers
-    near = lexicon.numbers(window)
+    stated = _numbers(claim) - context_numbers
+    near = _numbers(window)
     return any(any(bool(_YEAR.match(n)) == bool(_YEAR.match(m)) for m in near) for n in stated)
 
 
-def _swapped(sequence: Sequence[str], window: Window) -> bool:
-    """Three successive content words of the claim that the window holds, each next to the
-    other, yet never in this order: "tree methods dominate unstructured" from "neural nets
-    dominate unstructured data; tree methods dominate tabular data"."""
+def _numbers(text: str) -> set[str]:
+    """The numbers a text states about the world: not which passage or step it cites
+    ("passage 3 explains"), not "once" as in "once the soil is warm"."""
+    return lexicon.numbers(_NOT_A_NUMBER.sub(" ", text))
+
+
+def _swapped(sequence: Sequence[str], claimed: set[str], window: Window) -> bool:
+    """Three successive content words of a clause of the claim whose middle word the window
+    says after the first and before the third, but each time of something else the claim
+    does not name: "tree methods dominate unstructured" from "neural nets dominate
+    unstructured data; tree methods dominate tabular data"."""
+    triples = {t for s in window.sequences for t in zip(s, s[1:], s[2:], strict=False)}
     for a, b, c in zip(sequence, sequence[1:], sequence[2:], strict=False):
-        if len({a, b, c}) < 3 or not {a, b, c} <= window.stems:
+        if len({a, b, c}) < 3 or (a, b, c) in triples or _said_in_order((a, b, c), window):
             continue
-        triples = {t for s in window.sequences for t in zip(s, s[1:], s[2:], strict=False)}
-        if any(t[1] == b and (t[0] == a) != (t[2] == c) for t in triples) and not any(
-            (a, b, c) == t for t in triples
-        ):
-            # b is said with a (then something else) and with c (after something else):
-            # each other part belongs to something the claim does not name.
-            after = {t[2] for t in triples if t[:2] == (a, b)}
-            before = {t[0] for t in triples if t[1:] == (b, c)}
-            if after - set(sequence) and before - set(sequence):
-                return True
+        after = {t[2] for t in triples if t[:2] == (a, b)} - claimed
+        before = {t[0] for t in triples if t[1:] == (b, c)} - claimed
+        # One word both after and before is an aside the claim left out: "the inner
+        # cover (or Vivaldi cover) and sugar syrup".
+        if _named(after) and _named(before) and not after & before:
+            return True
     return False
 
 
-def _recombined(sequence: Sequence[str], window: Window) -> bool:
-    """Two successive content words of the claim that no sentence of the window says together,
-    where the second's sentence says it of something else (a content word before it that the
-    claim does not have): "The mayor approved the budget" from "The committee approved the
-    budget. The mayor vetoed the proposal." A pronoun ("It was trained on...") is no content
-    word, so a claim that joins a sentence to its neighbour about the same thing passes."""
-    claimed = set(sequence)
-    for a, b in itertools.pairwise(sequence):
-        if a == b or any(a in s and b in s for s in window.sequences):
-            continue
-        if not any(a in s for s in window.sequences):
-            continue
-        for s in window.sequences:
-            at = [i for i, stem in enumerate(s) if stem == b]
-            if at and all(i > 0 and s[i - 1] not in claimed for i in at):
-                return True
+def _said_in_order(words: Sequence[str], window: Window) -> bool:
+    """Does one sentence of the window say `words` in this order, close together (GAP other
+    content words at most)? "Reheat the following foods to 165 °F" says reheat-food-165."""
+    for sentence in window.sequences:
+        for start, word in enumerate(sentence):
+            if word != words[0]:
+                continue
+            found = 1
+            for i in range(start + 1, min(len(sentence), start + len(words) + GAP)):
+                if sentence[i] == words[found]:
+                    found += 1
+                    if found == len(words):
+                        return True
     return False
+
+
+def _grafted(sequence: Sequence[str], claimed: set[str], window: Window) -> bool:
+    """The claim is one sentence's subject grafted onto another's predicate: its first
+    content words run on in one sentence of the window into something the claim does not say,
+    and the rest of its words run, in order, in another sentence after something the claim
+    does not name. "The mayor approved the budget in March" from "The committee approved the
+    budget in March. The mayor vetoed the proposal." A claim that joins a sentence to a
+    neighbour about the same thing ("It was trained on two GPUs") has no such subject.
+    `sequence`: the content words of one clause of the claim; `claimed`: all of the claim's."""
+    for cut in range(1, min(SUBJECT, len(sequence) - TAIL) + 1):
+        head, tail = tuple(sequence[:cut]), tuple(sequence[cut:])
+        heads = [_after(s, head) for s in window.sequences]
+        tails = [_before(s, tail) for s in window.sequences]
+        for i, follows in enumerate(heads):
+            for j, precedes in enumerate(tails):
+                if (
+                    i != j
+                    and _named(follows - claimed)
+                    and _named(precedes - claimed)
+                    and not _said_in_order((head[-1], *tail[:2]), window)
+                ):
+                    return True
+    return False
+
+
+def _named(words: set[str]) -> bool:
+    """Some word that names something: a list's "4" before "Serve with rice" does not."""
+    return any(not w[:1].isdigit() for w in words)
+
+
+def _after(sentence: tuple[str, ...], run: tuple[str, ...]) -> set[str]:
+    """The words that follow `run` where the sentence says it, word for word."""
+    n = len(run)
+    return {sentence[i + n] for i in range(len(sentence) - n) if sentence[i : i + n] == run}
+
+
+def _before(sentence: tuple[str, ...], run: tuple[str, ...]) -> set[str]:
+    """The words that precede `run` where the sentence says it, word for word."""
+    n = len(run)
+    return {sentence[i - 1] for i in range(1, len(sentence) - n + 1) if sentence[i : i + n] == run}

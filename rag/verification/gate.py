@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..text import lexicon
 from .features import SOURCE_TALK
+
+Counts = Any  # an int, or a numpy array of ints
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +30,15 @@ def shows(sentences: Sequence[Checked], min_supported: float) -> bool:
     preamble does not sink a good answer, and an answer of nothing but that is not shown."""
     said = [s for s in sentences if s.says_something]
     supported = [s for s in said if s.supported]
-    return (
-        bool(supported)
-        and len(supported) >= min_supported * len(said)
-        and any(s.addresses_question for s in supported)
-    )
+    on_topic = [s for s in supported if s.addresses_question]
+    return bool(enough(len(said), len(supported), len(on_topic), min_supported))
+
+
+def enough(said: Counts, supported: Counts, on_topic: Counts, min_supported: float) -> Counts:
+    """The rule on counts: of an answer's sentences that say something (`said`), those
+    supported, and those supported that address the question. Counts may be numpy arrays
+    (the training script applies the rule to thousands of answers and thresholds at once)."""
+    return (supported > 0) & (supported >= min_supported * said) & (on_topic > 0)
 
 
 def addresses(sentence: str, question: str) -> bool:

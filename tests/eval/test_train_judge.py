@@ -38,21 +38,20 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_folds_never_share_a_source_or_a_model(sample: Path) -> None:
-    answers = train_judge.load(sample, "qa")
-    by_source, by_model = train_judge.folds_of(answers, 3)
-    for k in range(3):
-        test = (by_source == k) & (by_model == k)
-        train = (by_source != k) & (by_model != k)
-        assert not test.any() or not (test & train).any()
-        tested = {answers[i].source for i in np.flatnonzero(test)}
-        trained = {answers[i].source for i in np.flatnonzero(train)}
-        models = {answers[i].model for i in np.flatnonzero(test)}
-        assert not tested & trained
-        assert not models & {answers[i].model for i in np.flatnonzero(train)}
+    table = train_judge.load(sample, "qa")
+    by_source, by_model = train_judge.folds_of(table, 3)
+    tested = np.zeros(len(table), int)
+    for i in range(3):
+        for j in range(3):
+            test = (by_source == i) & (by_model == j)
+            train = (by_source != i) & (by_model != j)
+            tested += test
+            assert not set(table.source[test]) & set(table.source[train])
+            assert not set(table.model[test]) & set(table.model[train])
+    assert (tested == 1).all()  # every answer is judged once
     # RAGTruth's human-labelled answers share their sources' group with the grounding ones.
-    assert {a.source for a in answers if a.dataset == "ragtruth"} & {
-        a.source for a in answers if a.dataset == "grounding-qa"
-    }
+    ragtruth, grounding = (table.source[table.dataset == d] for d in ("ragtruth", "grounding-qa"))
+    assert set(ragtruth) & set(grounding)
 
 
 @pytest.mark.slow
