@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.verification import Judge, Judgment, OverlapJudge, default_weights
+from rag.verification import Judge, Judgment, OverlapJudge, context_text, default_weights
 from rag.verification.gate import Checked, addresses, shows
 
 from . import metrics
@@ -30,11 +30,16 @@ class GateFigures:
     unsupported: int  # label-1 answers
 
 
-def shown(judgment: Judgment, min_supported: float, question: str = "") -> bool:
-    """Would the gate (rag/verification/gate.py) show this answer?"""
+def shown(judgment: Judgment, min_supported: float, question: str = "", context: str = "") -> bool:
+    """Would the gate (rag/verification/gate.py) show this answer? Each claim's evidence is
+    the sentence of `context` the judge found closest to it."""
     return shows(
         [
-            Checked(c.score < judgment.threshold, c.says_something, addresses(c.claim, question))
+            Checked(
+                c.score < judgment.threshold,
+                c.says_something,
+                addresses(c.claim, question, context[c.best[0] : c.best[1]]),
+            )
             for c in judgment.claims
         ],
         min_supported,
@@ -45,10 +50,11 @@ def gate_figures(
     judgments: Sequence[Judgment],
     labels: Sequence[int],
     min_supported: float,
-    questions: Sequence[str] | None = None,
+    asked: Sequence[tuple[str, str]] | None = None,
 ) -> GateFigures:
-    asked = questions if questions is not None else [""] * len(judgments)
-    passed = [shown(j, min_supported, q) for j, q in zip(judgments, asked, strict=True)]
+    """`asked`: each answer's question and context (none: no question to address)."""
+    asked = asked if asked is not None else [("", "")] * len(judgments)
+    passed = [shown(j, min_supported, *a) for j, a in zip(judgments, asked, strict=True)]
     good = [p for p, y in zip(passed, labels, strict=True) if y == 0]
     bad = [p for p, y in zip(passed, labels, strict=True) if y == 1]
     return GateFigures(
@@ -113,7 +119,12 @@ def score(
             f1=matrix.f1,
             confusion=matrix,
             rows_per_second=len(rows) / seconds if seconds else float("inf"),
-            gate=gate_figures(judgments, labels, min_supported, [r.question for r in rows]),
+            gate=gate_figures(
+                judgments,
+                labels,
+                min_supported,
+                [(r.question, context_text(r.context)) for r in rows],
+            ),
         ),
         values,
     )

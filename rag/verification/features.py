@@ -118,7 +118,8 @@ class ClaimSignals:
     best: tuple[int, int]  # the closest context sentence, offsets into the context
     novel: tuple[str, ...]  # the claim's content words the context does not hold
     # What the claim changes in its window ("negation", "opposite", "number", "role swap"),
-    # or "": contradiction.py. A changed claim is unsupported whatever its words.
+    # a source it credits that the context never names ("attribution"), or "":
+    # contradiction.py. Such a claim is unsupported whatever its words.
     contradiction: str = ""
     says_nothing: bool = False  # no content word: "The answer is: [1]."
 
@@ -166,7 +167,7 @@ def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSigna
         values,
         best,
         tuple(dict.fromkeys(novel)),
-        contradiction(claim, window, context.numbers),
+        contradiction(claim, window, context.numbers, context.stems),
         says_nothing=not says_something(claim),
     )
 

@@ -41,13 +41,15 @@ def enough(said: Counts, supported: Counts, on_topic: Counts, min_supported: flo
     return (supported > 0) & (supported >= min_supported * said) & (on_topic > 0)
 
 
-def addresses(sentence: str, question: str) -> bool:
-    """Does the sentence touch what was asked: share a content word with the question? (No
-    question: nothing to address.) Crude on purpose: a right answer needs no word of the
-    question ("Their inductive biases suit it.") and passes when another sentence has one;
-    what it stops is an answer made only of text beside the point."""
+def addresses(sentence: str, question: str, evidence: str = "") -> bool:
+    """Does the sentence touch what was asked: does it, or the passage's sentence that
+    supports it (`evidence`), share a content word with the question? (No question: nothing to
+    address.) The evidence counts because a direct answer need not repeat the question:
+    "Ronald Reagan." to "Who was president in 1981?", supported by "...president in 1981...".
+    Crude on purpose: what it stops is an answer made only of text beside the point, a
+    copied heading or an unrelated sentence, whose own passage sentence is beside it too."""
     asked = _topic(question)
-    return not asked or bool(asked & _topic(sentence))
+    return not asked or bool(asked & (_topic(sentence) | _topic(evidence)))
 
 
 def _topic(text: str) -> set[str]:

@@ -40,7 +40,8 @@ class ClaimVerdict:
     best: tuple[int, int]  # the context sentence closest to the claim (offsets into it)
     unsupported_words: tuple[str, ...]  # the claim's content words the context lacks
     # Why it is unsupported beyond its words: what it changes in its window ("negation",
-    # "opposite", "number", "role swap"), "says nothing" (no content word), or "".
+    # "opposite", "number", "role swap"), a source the context never names ("attribution"),
+    # "says nothing" (no content word), or "".
     reason: str = ""
 
     @property

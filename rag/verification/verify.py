@@ -97,7 +97,18 @@ def passes(verdict: Verdict, min_supported: float, question: str = "") -> bool:
     citation verified: an answer that nothing backs is never shown as an answer."""
     if not any(c.verified for c in verdict.citations):
         return False
+    evidence: dict[str, list[str]] = {}
+    for citation in verdict.citations:
+        if citation.verified:
+            evidence.setdefault(citation.claim, []).append(citation.quote)
     return shows(
-        [Checked(c.shown, c.says_something, addresses(c.text, question)) for c in verdict.checks],
+        [
+            Checked(
+                c.shown,
+                c.says_something,
+                addresses(c.text, question, " ".join(evidence.get(c.text, []))),
+            )
+            for c in verdict.checks
+        ],
         min_supported,
     )

@@ -100,6 +100,26 @@ def test_an_opposite_is_unsupported(judge: LearnedJudge, passage: str, claim: st
 
 
 @pytest.mark.parametrize(
+    ("passage", "claim"),
+    [
+        (TABULAR, "Neural nets dominate unstructured data, as a 2019 Stanford study showed."),
+        (ALEXNET, "AlexNet won ImageNet in 2012, according to Google researchers."),
+        (BOOK, "A 2020 report by Deloitte found the mayor vetoed the proposal."),
+    ],
+)
+def test_a_source_the_context_never_names_is_unsupported(
+    judge: LearnedJudge, passage: str, claim: str
+) -> None:
+    assert verdict(judge, passage, claim) == (False, "attribution")
+
+
+def test_a_source_the_context_names_may_be_credited(judge: LearnedJudge) -> None:
+    passage = "A 2019 Stanford study found that neural nets dominate unstructured data."
+    claim = "A 2019 Stanford study found that neural nets dominate unstructured data."
+    assert verdict(judge, passage, claim) == (True, "")
+
+
+@pytest.mark.parametrize(
     "claim",
     [
         "The answer to the question is: [1].",
@@ -142,6 +162,10 @@ def test_the_gate_wants_a_supported_sentence_that_addresses_the_question() -> No
     assert not addresses("AlexNet was trained on two GPUs.", question)
     assert addresses("Tree-based methods remain superior on tabular data.", question)
     assert addresses("anything", "")  # no question: nothing to address
+    # A direct answer need not repeat the question: the sentence supporting it does.
+    reagan = "Ronald Reagan became president of the United States in 1981."
+    assert addresses("Ronald Reagan.", "Who became president in 1981?", reagan)
+    assert not addresses("Ronald Reagan.", "Who became president in 1981?")
     true_but_beside = [Checked(True, True, addresses(heading, question))]
     assert not shows(true_but_beside, 0.75)
     answer = [
