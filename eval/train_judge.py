@@ -406,6 +406,20 @@ def report(table: Table, held: dict[str, Held], folds: int) -> None:
                 f"  {title:<34} {judge.name:<10} {len(pick):>5} {cells[0]:<26} {cells[1]:<26} "
                 f"{_auroc(y, held[judge.name].scores[pick]):>12.3f}"
             )
+    print("\nanswers with a claim each contradiction check flags (supported / unsupported):")
+    for name in sorted(set(names)):
+        cells = []
+        for kind in sorted(set(table.change) - {""}):
+            fired = np.zeros(len(table), bool)
+            fired[table.owner[table.change == kind]] = True
+            pick = names == name
+            good, bad = fired[pick & (labels == 0)].sum(), fired[pick & (labels == 1)].sum()
+            cells.append(f"{kind} {good}/{bad}")
+        good_n, bad_n = (
+            ((names == name) & (labels == 0)).sum(),
+            ((names == name) & (labels == 1)).sum(),
+        )
+        print(f"  {name:<26} of {good_n}/{bad_n}: " + ", ".join(cells))
 
 
 def write(table: Table, data: Path, tasks: str, out: Path, card: str) -> None:
@@ -465,12 +479,14 @@ Written by `python -m eval.train_judge {ARGS}`; do not edit by hand.
   and alignment signals of rag/verification/features.py (each signal's worst value over an
   answer's claims), plus rules: a claim that changes its window's meaning (a negation, an
   opposite, a number, a role swap) or credits a source the context never names
-  (contradiction.py) scores at least 0.99; one that says nothing is not counted. No neural weights: nothing to download, ~1 ms a claim.
+  (contradiction.py) scores at least 0.99; one that says nothing is not counted. No neural
+  weights: nothing to download, ~2 ms a claim.
 - **Data**: {ANSWERS}.
   Folds group sources and models: no fold trains on a held-out answer's source or model.
 - **Recipe**: scikit-learn LogisticRegression (C=1, lbfgs), standardised signals, each dataset
   weighing the same; threshold {THRESHOLD} and min_supported {SHARE} chosen on all training
-  answers (most supported QA answers shown for fewest unsupported).
+  answers (most supported QA answers shown for fewest unsupported; of the pairs within 0.01 of
+  the best, the highest threshold).
 - **Time**: {SECONDS:.0f} s on this machine ({CORES} cores), features included.
 
 ## Figures (held-out folds; printed by the run that wrote this card)
