@@ -9,8 +9,16 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.verification import Judge, Judgment, OverlapJudge, context_text, default_weights
-from rag.verification.gate import Checked, addresses, shows
+from rag.verification import (
+    Checked,
+    Judge,
+    Judgment,
+    OverlapJudge,
+    addresses,
+    context_text,
+    default_weights,
+    shows,
+)
 
 from . import metrics
 from .datasets import JudgeRow

@@ -46,16 +46,18 @@ from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from rag.verification import (
+    CHANGED,
+    CLAIM_FEATURES,
+    EMPTY,
     FEATURES,
     WEIGHTS_FILE,
     Featurizer,
     OverlapJudge,
+    addresses,
     context_text,
+    enough,
     split_claims,
 )
-from rag.verification.features import CLAIM_FEATURES
-from rag.verification.gate import addresses, enough
-from rag.verification.judge import CHANGED, EMPTY
 
 from .datasets import DEFAULT_JUDGE, JudgeRow, load_judge
 from .grounding import is_small, load_grounding

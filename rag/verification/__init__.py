@@ -1,10 +1,15 @@
 """Checking an answer against what it cites: `verify` scores every claim with the
 faithfulness judge (judge.py, its signals in features.py, its fitted weights and threshold in
 judge_weights.json) and `passes` says whether a model's answer may be shown; a model's reply
-is checked sentence by sentence as it streams (streaming.py)."""
+is checked sentence by sentence as it streams (streaming.py); the answer gate's rule, one for the
+Assistant and the eval, is in gate.py, and what a claim changes in its passage in
+contradiction.py."""
 
-from .features import FEATURES, answer_features
+from .features import CLAIM_FEATURES, FEATURES, answer_features
+from .gate import Checked, addresses, enough, shows
 from .judge import (
+    CHANGED,
+    EMPTY,
     WEIGHTS_FILE,
     ClaimVerdict,
     Featurizer,
@@ -21,8 +26,12 @@ from .streaming import Released, SentenceGate, ends_a_sentence
 from .verify import Verdict, passes, verify
 
 __all__ = [
+    "CHANGED",
+    "CLAIM_FEATURES",
+    "EMPTY",
     "FEATURES",
     "WEIGHTS_FILE",
+    "Checked",
     "ClaimVerdict",
     "Featurizer",
     "Judge",
@@ -33,11 +42,14 @@ __all__ = [
     "Released",
     "SentenceGate",
     "Verdict",
+    "addresses",
     "answer_features",
     "context_text",
     "default_weights",
     "ends_a_sentence",
+    "enough",
     "passes",
+    "shows",
     "split_claims",
     "verify",
 ]
