@@ -20,7 +20,8 @@ signals, no contradiction checks, no gate rules) and the overlap baseline. Then 
 gate on the QA answers (grounding QA and RAGTruth QA): the judge's threshold and the gate's
 `min_supported` are chosen on the training folds only (the pair that shows most supported
 answers for fewest unsupported ones), and applied to the held-out answers: supported answers
-shown, unsupported answers shown, with 95 % intervals, also for small models only.
+shown, unsupported answers shown, with 95 % intervals, also for small models only, and,
+for how it carries over, on each other dataset's answers.
 
 Then it fits on everything, chooses threshold and min_supported on everything, and writes the
 weights, and a model card beside them (judge_card.md: data, recipe, time, figures).
@@ -394,7 +395,11 @@ def report(table: Table, held: dict[str, Held], folds: int) -> None:
         f"  {'answers':<34} {'judge':<10} {'n':>5} {'supported shown [95% CI]':<26} "
         f"{'unsupported shown [95% CI]':<26} {'answer AUROC':>12}"
     )
-    for title, chosen in (("QA, all models", qa), ("QA, small models (<= 8B)", qa & small)):
+    # The gate is chosen on QA answers; the short answers of HaluEval and judge.jsonl show how
+    # it carries over to another answer style (HaluEval's invented one-liners leak most).
+    others = [(f"{name} (not chosen on)", names == name) for name in sorted(set(names) - set(QA))]
+    rows = [("QA, all models", qa), ("QA, small models (<= 8B)", qa & small), *others]
+    for title, chosen in rows:
         pick = np.flatnonzero(chosen)
         y = labels[pick]
         for judge in JUDGES:

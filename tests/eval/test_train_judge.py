@@ -69,6 +69,8 @@ def test_the_training_is_deterministic_and_prints_the_baselines_and_the_gate(
         assert name in printed
     assert "lexical AUROC" in printed and "overlap AUROC" in printed and "95% CI" in printed
     assert "supported shown" in printed and "unsupported shown" in printed
+    # ... and how the gate, chosen on QA answers, carries over to the short answers.
+    assert "halueval (not chosen on)" in printed and "judge.jsonl (not chosen on)" in printed
     weights = JudgeWeights.read(first)
     assert weights.features == FEATURES and 0 < weights.threshold < 1
     assert 0 < weights.min_supported <= 1
