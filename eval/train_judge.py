@@ -95,6 +95,25 @@ class Table:
     def __len__(self) -> int:
         return len(self.label)
 
+    def subset(self, keep: np.ndarray) -> Table:
+        """The answers where `keep` (a bool per answer) is true, with their claims."""
+        index = np.flatnonzero(keep)
+        renumber = np.full(len(self), -1)
+        renumber[index] = np.arange(len(index))
+        claims = keep[self.owner]
+        return Table(
+            dataset=self.dataset[index],
+            model=self.model[index],
+            source=self.source[index],
+            label=self.label[index],
+            overlap=self.overlap[index],
+            owner=renumber[self.owner[claims]],
+            x=self.x[claims],
+            said=self.said[claims],
+            change=self.change[claims],
+            on_topic=self.on_topic[claims],
+        )
+
     def worst(self, only_said: bool) -> np.ndarray:
         """Each answer's worst value of each signal over its claims (that say something, or
         all of them when none does or `only_said` is false)."""
@@ -107,11 +126,22 @@ class Table:
         return rows
 
 
-def load(data: Path, tasks: str) -> Table:
-    rows: list[tuple[str, str, str, JudgeRow]] = []
+@dataclass(frozen=True)
+class Labelled:
+    """One labelled answer as the fit groups it: its dataset, model and source."""
+
+    dataset: str
+    model: str
+    source: str
+    row: JudgeRow
+
+
+def labelled(data: Path, tasks: str) -> list[Labelled]:
+    """The answers the judge is fitted and validated on, in the Table's order."""
+    rows: list[Labelled] = []
     for answer in load_grounding(data / "grounding", None if tasks == "all" else "ragtruth-qa"):
         name = "grounding-qa" if answer.task == "ragtruth-qa" else f"grounding-{answer.task}"
-        rows.append((name, answer.model, answer.row.group, answer.row))
+        rows.append(Labelled(name, answer.model, answer.row.group, answer.row))
     raw = [
         json.loads(line)
         for line in (data / FILES["ragtruth"]).read_text(encoding="utf-8").split("\n")
@@ -119,18 +149,23 @@ def load(data: Path, tasks: str) -> Table:
     ]
     for row, line in zip(load_judge(data / FILES["ragtruth"]).rows, raw, strict=True):
         # The grounding QA answers are to the same 64 sources: one source group for both.
-        rows.append(("ragtruth", line["model"], f"ragtruth-qa:{line['source_id']}", row))
+        rows.append(Labelled("ragtruth", line["model"], f"ragtruth-qa:{line['source_id']}", row))
     for name, path in (("halueval", data / FILES["halueval"]), ("judge.jsonl", DEFAULT_JUDGE)):
         for row in load_judge(path).rows:
             # Written answers, not a model's: each source stands for its own "model".
-            rows.append((name, f"{name}:{row.group}", f"{name}:{row.group}", row))
+            rows.append(Labelled(name, f"{name}:{row.group}", f"{name}:{row.group}", row))
+    return rows
+
+
+def load(data: Path, tasks: str) -> Table:
+    rows = labelled(data, tasks)
     featurizer, overlap = Featurizer(), OverlapJudge()
     owner: list[int] = []
     x: list[list[float]] = []
     said: list[bool] = []
     change: list[str] = []
     on_topic: list[bool] = []
-    for i, (_, _, _, row) in enumerate(rows):
+    for i, row in enumerate(r.row for r in rows):
         claims = split_claims(row.answer)
         text = context_text(row.context)
         for claim, signals in zip(
@@ -143,11 +178,11 @@ def load(data: Path, tasks: str) -> Table:
             evidence = text[signals.best[0] : signals.best[1]]
             on_topic.append(addresses(claim, row.question, evidence))
     return Table(
-        dataset=np.array([r[0] for r in rows]),
-        model=np.array([r[1] for r in rows]),
-        source=np.array([r[2] for r in rows]),
-        label=np.array([r[3].label for r in rows]),
-        overlap=np.array([overlap.judge(r[3].context, r[3].answer).score for r in rows]),
+        dataset=np.array([r.dataset for r in rows]),
+        model=np.array([r.model for r in rows]),
+        source=np.array([r.source for r in rows]),
+        label=np.array([r.row.label for r in rows]),
+        overlap=np.array([overlap.judge(r.row.context, r.row.answer).score for r in rows]),
         owner=np.array(owner),
         x=np.array(x),
         said=np.array(said),
@@ -242,6 +277,11 @@ def choose_gate(fitted: Fitted, table: Table, train: np.ndarray) -> tuple[float,
     pick = train & np.isin(table.dataset, QA)
     said, supported, on_topic = (c[pick] for c in fitted.gate_counts(table))
     good, bad = table.label[pick] == 0, table.label[pick] == 1
+    if not good.any() or not bad.any():
+        raise ValueError(
+            "a training fold holds no supported or no unsupported QA answer to choose the gate "
+            "on: use fewer folds or more answers"
+        )
     value = np.stack(
         [
             (shown := enough(said[:, None], supported, on_topic, m))[good].mean(axis=0)
@@ -281,6 +321,8 @@ def interval(statistic: Callable[[np.ndarray], float], n: int) -> tuple[float, f
         value = statistic(rng.integers(0, n, n))
         if not np.isnan(value):
             values.append(value)
+    if not values:  # no answer of that kind among the n
+        return float("nan"), float("nan")
     low, high = np.percentile(values, [2.5, 97.5])
     return float(low), float(high)
 
@@ -290,7 +332,7 @@ def _auroc_of(labels: np.ndarray, scores: np.ndarray) -> Callable[[np.ndarray], 
 
 
 def _mean_of(values: np.ndarray) -> Callable[[np.ndarray], float]:
-    return lambda i: float(values[i].mean())
+    return lambda i: float(values[i].mean()) if len(i) else float("nan")
 
 
 def _auroc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -320,14 +362,14 @@ def folds_of(table: Table, folds: int) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def cross_validate(table: Table, folds: int) -> dict[str, Held]:
+def cross_validate(table: Table, folds: int, judges: Sequence[Judge] = JUDGES) -> dict[str, Held]:
     """Every answer is scored once, by fits that saw neither its source nor its model: block
     (i, j) holds the answers of source group i and model group j, and is judged by a fit on
     the answers of no source group i and no model group j."""
     by_source, by_model = folds_of(table, folds)
     n = len(table)
     held = {
-        j.name: Held(np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool), []) for j in JUDGES
+        j.name: Held(np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool), []) for j in judges
     }
     for i in range(folds):
         for j in range(folds):
@@ -335,7 +377,7 @@ def cross_validate(table: Table, folds: int) -> dict[str, Held]:
             train = (by_source != i) & (by_model != j)
             if not test.any():
                 continue
-            for judge in JUDGES:
+            for judge in judges:
                 fitted = fit(table, train, judge)
                 threshold = balanced_threshold(fitted, table, train)
                 gate = choose_gate(fitted, table, train)
@@ -348,7 +390,9 @@ def cross_validate(table: Table, folds: int) -> dict[str, Held]:
     return held
 
 
-def report(table: Table, held: dict[str, Held], folds: int) -> None:
+def report(
+    table: Table, held: dict[str, Held], folds: int, judges: Sequence[Judge] = JUDGES
+) -> None:
     labels, names, overlap = table.label, table.dataset, table.overlap
     print(
         f"\nleave-sources-and-models-out cross-validation: {folds} groups of sources x {folds} "
@@ -357,14 +401,14 @@ def report(table: Table, held: dict[str, Held], folds: int) -> None:
     )
     print(
         f"{'dataset':<26} {'n':>5} {'unsup':>5}  "
-        + "  ".join(f"{j.name + ' AUROC [95% CI]':<29} {'F1':>5}" for j in JUDGES)
+        + "  ".join(f"{j.name + ' AUROC [95% CI]':<29} {'F1':>5}" for j in judges)
         + f"  {'overlap AUROC':>13} {'F1':>5}"
     )
     for name in sorted(set(names)):
         pick = np.flatnonzero(names == name)
         y = labels[pick]
         cells = []
-        for judge in JUDGES:
+        for judge in judges:
             s, p = held[judge.name].scores[pick], held[judge.name].predicted[pick]
             low, high = interval(_auroc_of(y, s), len(pick))
             f1 = f1_score(y, p, zero_division=0)
@@ -382,7 +426,7 @@ def report(table: Table, held: dict[str, Held], folds: int) -> None:
         "\nthe answer gate on held-out QA answers "
         "(threshold, min_supported chosen on the training folds):"
     )
-    for judge in JUDGES:
+    for judge in judges:
         thresholds = [t for t, _ in held[judge.name].gates]
         shares = sorted({m for _, m in held[judge.name].gates})
         print(
@@ -402,13 +446,14 @@ def report(table: Table, held: dict[str, Held], folds: int) -> None:
     for title, chosen in rows:
         pick = np.flatnonzero(chosen)
         y = labels[pick]
-        for judge in JUDGES:
+        for judge in judges:
             shown = held[judge.name].shown[pick]
             cells = []
             for want in (0, 1):
                 sel = shown[y == want]
                 low, high = interval(_mean_of(sel), len(sel))
-                cells.append(f"{sel.mean():>6.1%} [{low:.1%}, {high:.1%}]{'':<6}")
+                share = sel.mean() if len(sel) else float("nan")
+                cells.append(f"{share:>6.1%} [{low:.1%}, {high:.1%}]{'':<6}")
             print(
                 f"  {title:<34} {judge.name:<10} {len(pick):>5} {cells[0]:<26} {cells[1]:<26} "
                 f"{_auroc(y, held[judge.name].scores[pick]):>12.3f}"

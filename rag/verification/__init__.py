@@ -5,7 +5,14 @@ is checked sentence by sentence as it streams (streaming.py); the answer gate's 
 Assistant and the eval, is in gate.py, and what a claim changes in its passage in
 contradiction.py."""
 
-from .features import CLAIM_FEATURES, FEATURES, answer_features
+from .features import (
+    CLAIM_FEATURES,
+    FEATURES,
+    ContextView,
+    answer_features,
+    claim_signals,
+    strip_markers,
+)
 from .gate import Checked, addresses, enough, shows
 from .judge import (
     CHANGED,
@@ -33,6 +40,7 @@ __all__ = [
     "WEIGHTS_FILE",
     "Checked",
     "ClaimVerdict",
+    "ContextView",
     "Featurizer",
     "Judge",
     "JudgeWeights",
@@ -44,6 +52,7 @@ __all__ = [
     "Verdict",
     "addresses",
     "answer_features",
+    "claim_signals",
     "context_text",
     "default_weights",
     "ends_a_sentence",
@@ -51,5 +60,6 @@ __all__ = [
     "passes",
     "shows",
     "split_claims",
+    "strip_markers",
     "verify",
 ]

@@ -124,8 +124,13 @@ class ClaimSignals:
     says_nothing: bool = False  # no content word: "The answer is: [1]."
 
 
+def strip_markers(claim: str) -> str:
+    """The claim without its citation markers ("[1]", "[2, 3]"): they state nothing."""
+    return _MARKER.sub(" ", claim)
+
+
 def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSignals:
-    claim = _MARKER.sub(" ", claim)
+    claim = strip_markers(claim)
     words = lexicon.words(claim)
     content = [
         w
@@ -175,7 +180,7 @@ def claim_signals(claim: str, context: ContextView, question: str) -> ClaimSigna
 def says_something(claim: str) -> bool:
     """Has the claim a content word? "The answer to the question is: [1]." has none. A bare
     "Yes." or "No." is an answer to a yes/no question, not a preamble."""
-    words = lexicon.words(_MARKER.sub(" ", claim))
+    words = lexicon.words(strip_markers(claim))
     if words and set(words) <= _REPLIES:
         return True
     return any(
