@@ -308,9 +308,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=5)
     args = parser.parse_args(argv)
     candidate = make_candidate(args.candidate, args.model)
-    table, rows = sample(
-        train_judge.load(args.data, "qa"), train_judge.labelled(args.data, "qa"), args.limit
-    )
+    everything = train_judge.labelled(args.data, "qa")
+    table, rows = sample(train_judge.table_of(everything), everything, args.limit)
     claims = claim_inputs(rows)
     started = time.perf_counter()
     extra = candidate.score(claims)

@@ -158,7 +158,11 @@ def labelled(data: Path, tasks: str) -> list[Labelled]:
 
 
 def load(data: Path, tasks: str) -> Table:
-    rows = labelled(data, tasks)
+    return table_of(labelled(data, tasks))
+
+
+def table_of(rows: Sequence[Labelled]) -> Table:
+    """The judge's signals of every claim of `rows`, computed once."""
     featurizer, overlap = Featurizer(), OverlapJudge()
     owner: list[int] = []
     x: list[list[float]] = []
