@@ -77,9 +77,10 @@ class Candidate(Protocol):
 def claim_inputs(rows: Sequence[Labelled]) -> list[ClaimInput]:
     """Every claim of every answer, in the order of train_judge's Table."""
     inputs = []
+    views: dict[str, ContextView] = {}  # 43 models answer each grounding source: prepare once
     for r in rows:
         text = context_text(r.row.context)
-        view = ContextView.of(text)
+        view = views.get(text) or views.setdefault(text, ContextView.of(text))
         question = r.row.question or ""
         for claim in split_claims(r.row.answer):
             signals = claim_signals(claim, view, question)
