@@ -29,10 +29,10 @@ import faiss
 import numpy as np
 
 from eval.datasets import DEFAULT_QA
-from index import vectors as vector_module
 from index.embedding import load_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
-from index.vectors import COMPRESSED_FROM, VectorStore
+from index.storage import vectors as vector_module
+from index.storage.vectors import COMPRESSED_FROM, VectorStore
 from rag.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ def main() -> None:
         vector_module.COMPRESSED_FROM = threshold
         approximate = exact.fitted()
         print(f"  {name}, layout {approximate.layout}")
-        clusters = faiss.extract_index_ivf(approximate._index)
+        clusters = faiss.extract_index_ivf(approximate.faiss_index)
         chosen = clusters.nprobe
         for share in (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2):
             clusters.nprobe = max(1, round(clusters.nlist * share))

@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 
 import index
-from index import builder
+from index.building import builder
+from index.building.preparing import Prepared, Span, document_id
 from index.embedding import load_embedder
-from index.preparing import Prepared, Span, document_id
 from index.records import Document
 from index.settings import DEFAULT_EMBEDDING_MODEL
 
@@ -117,10 +117,10 @@ def driver_rate(chunks: int) -> float:
         )
     vectors = rng.standard_normal((chunks, embedder.dimension)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    chunking = builder._chunking(index.IndexSettings(), embedder)
+    chunking = builder.chunking_of(index.IndexSettings(), embedder)
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        builder._write(Path(out), None, None, prepared, vectors, [], embedder, chunking)
+        builder.write_snapshot(Path(out), None, None, prepared, vectors, [], embedder, chunking)
         seconds = time.perf_counter() - started
     print(f"Driver write rate: {chunks:,} chunks published in {seconds:.1f} s: "
           f"{chunks / seconds:,.0f} chunks/s")  # fmt: skip
@@ -180,7 +180,7 @@ def memory(chunks: int) -> None:
     print(f"\nQuery process at {chunks:,} chunks (benchmarks/scaled.py chunks):")
     for name, threshold in (("compressed (IVF-PQ)", None), ("IVF, float32 vectors", chunks + 1)):
         with tempfile.TemporaryDirectory() as tmp:
-            from index import vectors as layout
+            from index.storage import vectors as layout
 
             saved = layout.COMPRESSED_FROM
             layout.COMPRESSED_FROM = threshold or saved

@@ -27,9 +27,10 @@ import index
 from eval import metrics
 from eval.datasets import DEFAULT_QA, load_qa
 from index.embedding import Embedder, SentenceTransformerEmbedder
-from index.environment import cache_home
-from index.onnx_embedding import OnnxEmbedder
+from index.embedding.onnx_encoder import OnnxEmbedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
+from modelhome import loading
+from modelhome.environment import cache_home
 from rag import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +41,8 @@ class QuantizedEmbedder(OnnxEmbedder):
 
     def __init__(self, fallback: Any, model: Path) -> None:
         super().__init__(fallback)
-        import onnxruntime as ort
-
-        self._session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+        # As the product runs its own: one thread a run, runs side by side (onnx_encoder.py).
+        self._session = loading.onnx_session(model, threads=1)
 
     @property  # type: ignore[override]
     def session(self) -> Any:

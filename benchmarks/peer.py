@@ -155,8 +155,8 @@ def _query_figures(
 def _langchain_embeddings() -> Any:
     from langchain_community.embeddings import HuggingFaceEmbeddings
 
-    from index.model_files import resolve_model
     from index.settings import DEFAULT_EMBEDDING_MODEL
+    from modelhome.files import resolve_model
 
     embeddings = HuggingFaceEmbeddings(
         model_name=str(resolve_model(DEFAULT_EMBEDDING_MODEL)),
@@ -217,12 +217,11 @@ def query_langchain(work: Path, scale: int) -> dict[str, Any]:
 
 
 def raw_encode(work: Path) -> dict[str, Any]:
-    from sentence_transformers import SentenceTransformer
-
-    from index.model_files import resolve_model
     from index.settings import DEFAULT_EMBEDDING_MODEL
+    from modelhome import loading
+    from modelhome.files import resolve_model
 
-    model = SentenceTransformer(str(resolve_model(DEFAULT_EMBEDDING_MODEL)))
+    model = loading.sentence_transformer(resolve_model(DEFAULT_EMBEDDING_MODEL))
     model.encode(["load the model and start its threads"])
     texts = json.loads((work / "chunks.json").read_text())
     started = time.perf_counter()

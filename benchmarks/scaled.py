@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from index.building.preparing import document_id as _document_id
 from index.embedding import Embedder
-from index.manifest import Manifest, now
-from index.preparing import document_id as _document_id
 from index.records import Document
-from index.snapshot import MANIFEST, STORE, VECTORS, new_snapshot, publish
-from index.sqlite_store import ChunkStore
-from index.vectors import VectorStore
+from index.storage.manifest import Manifest, now
+from index.storage.snapshot import MANIFEST, STORE, VECTORS, new_snapshot, publish
+from index.storage.sqlite_store import ChunkStore
+from index.storage.vectors import VectorStore
 from rag.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def write_index(
     folder: Path, sentences: Sentences, count: int, embedder: Embedder, per_document: int = 10
 ) -> Path:
     """An index of `count` chunks written through the index's own stores and laid out as a
-    build would (IVF past index.vectors.APPROXIMATE_FROM); `per_document` chunks a document."""
+    build would (IVF past vectors.APPROXIMATE_FROM); `per_document` chunks a document."""
     snapshot = new_snapshot(folder)
     store = ChunkStore(snapshot / STORE)
     vectors = VectorStore.empty(sentences.vectors.shape[1])

@@ -1,5 +1,5 @@
 """`rag eval` (run the eval suite) and `rag eval judge` (validate a judge): the eval package's
-functions, wired to the command line."""
+functions, wired to the command line; the training commands are in training_commands.py."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from typing import Any
 import eval
 from rag import Settings
 from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings
+from rag.verification import make_judge
 
-from .options import add_index_dir, add_model, add_setting
+from . import training_commands
+from .options import add_index_dir, add_judge, add_model, add_setting
 
 _METRIC_HELP = "fail (exit 1) when METRIC is below VALUE, e.g. faithfulness=0.9 recall@5=0.8"
 
@@ -29,7 +31,7 @@ def register(commands: Any) -> None:
         help="question pairs labelled follow-up or standalone (JSON Lines), for rewrite "
         "precision/recall; default: the bundled set, when --dataset is the bundled one",
     )
-    run.add_argument("--judge", choices=eval.JUDGES, default="learned")
+    add_judge(run)
     add_setting(run, "--k", RetrievalSettings, "k", type=int)
     run.add_argument("--out", type=Path, help="write report.json and report.html here")
     run.add_argument(
@@ -38,7 +40,7 @@ def register(commands: Any) -> None:
     run.add_argument("--json", action="store_true", help="print the report as JSON")
     add_index_dir(run)
     run.set_defaults(run=_run)
-    sub = run.add_subparsers(dest="eval_command", metavar="[judge]")
+    sub = run.add_subparsers(dest="eval_command", metavar="[judge|train-judge|probe|grounding]")
     judge = sub.add_parser(
         "judge", help="score labeled (context, answer) pairs: how good is a judge?"
     )
@@ -51,9 +53,10 @@ def register(commands: Any) -> None:
         help="labeled rows (JSON Lines: context/answer/label, or HaluEval's knowledge/question/"
         "right_answer/hallucinated_answer); default: the project's judge.jsonl",
     )
-    judge.add_argument("--judge", dest="judge_name", choices=eval.JUDGES, default="learned")
+    add_judge(judge, dest="judge_name")
     judge.add_argument("--json", dest="judge_json", action="store_true")
     judge.set_defaults(run=_judge)
+    training_commands.register(sub)
 
 
 def _thresholds(specs: list[str]) -> dict[str, float]:
@@ -120,8 +123,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    settings = Settings()
-    judge = eval.make_judge(args.judge_name, settings)
+    judge = make_judge(args.judge_name, Settings().verification)
     results = []
     for path in args.files:
         loaded = eval.load_judge(path)
@@ -133,7 +135,7 @@ def _judge(args: argparse.Namespace) -> int:
                 loaded.rows,
                 file=str(path),
                 skipped=loaded.problems,
-                min_supported=getattr(judge, "min_supported", None),
+                min_supported=judge.min_supported,
             )
         )
     if args.judge_json:

@@ -9,7 +9,7 @@ from typing import Any
 
 import index
 from cli.options import add_index_dir
-from index.builder import DEFAULT_WAIT_SECONDS
+from index.building.builder import DEFAULT_WAIT_SECONDS
 
 
 def register(commands: Any) -> None:

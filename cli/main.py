@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from eval import DatasetError
 from index import IndexStageError
+from modelhome import ModelError
 from rag import RagError
 
 from . import ask_commands, eval_commands, index_commands, models_commands, serve_commands
@@ -45,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         return int(args.run(args))
-    except (IndexStageError, RagError, DatasetError) as exc:
+    except (IndexStageError, RagError, ModelError, DatasetError) as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except ValidationError as exc:  # an option outside what Settings allows

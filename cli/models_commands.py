@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from rag.models import (
+from modelhome import (
     ROLES,
     ModelSpec,
     download,

@@ -9,8 +9,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rag.models import LLM_ROLES
-from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings, Settings
+from modelhome import LLM_ROLES
+from rag.settings import (
+    ASK_MODES,
+    GenerationSettings,
+    RetrievalSettings,
+    Settings,
+    VerificationSettings,
+    with_choices,
+)
+from rag.verification import judge_names
 
 
 def add_index_dir(parser: argparse.ArgumentParser, dest: str = "index_dir") -> None:
@@ -49,19 +57,22 @@ def add_model(parser: argparse.ArgumentParser, also: str = "") -> None:
     )
 
 
+def add_judge(parser: argparse.ArgumentParser, dest: str = "judge") -> None:
+    """--judge: which judge, by name, of rag/verification/judges.py."""
+    add_setting(parser, "--judge", VerificationSettings, "judge", dest=dest, choices=judge_names())
+
+
 def add_answer_options(parser: argparse.ArgumentParser) -> None:
-    """--mode, --k, --model, --temperature: how questions are answered."""
+    """--mode, --k, --model, --temperature, --judge: how questions are answered."""
     add_setting(parser, "--mode", GenerationSettings, "mode", choices=ASK_MODES)
     add_setting(parser, "--k", RetrievalSettings, "k", type=int)
     add_model(parser)
     add_setting(parser, "--temperature", GenerationSettings, "temperature", type=float)
+    add_judge(parser)
 
 
 def answer_settings(args: argparse.Namespace) -> Settings:
     """The Settings that the options of `add_answer_options` ask for."""
-    return Settings(
-        retrieval=RetrievalSettings(k=args.k),
-        generation=GenerationSettings(
-            mode=args.mode, model_path=args.model, temperature=args.temperature
-        ),
+    return with_choices(
+        mode=args.mode, model=args.model, k=args.k, temperature=args.temperature, judge=args.judge
     )

@@ -11,7 +11,6 @@ from rag.verification import Judge
 
 from .datasets import DEFAULT_JUDGE, DEFAULT_QA, DatasetError, load_judge
 from .judge_validation import JudgeValidation, validate_judge
-from .judges import JUDGES, make_judge
 from .report import conversation_table, gate_table, question_table, write_report
 from .results import EvalReport
 from .runner import run_eval
@@ -19,7 +18,6 @@ from .runner import run_eval
 __all__ = [
     "DEFAULT_JUDGE",
     "DEFAULT_QA",
-    "JUDGES",
     "DatasetError",
     "EvalReport",
     "Judge",
@@ -27,7 +25,6 @@ __all__ = [
     "conversation_table",
     "gate_table",
     "load_judge",
-    "make_judge",
     "question_table",
     "run_eval",
     "validate_judge",

@@ -1,7 +1,7 @@
 """Labelled answers of many LLMs (../shared/data/grounding, read where it lies, never copied):
 how the judge and the answer gate fare on real model answers, by model.
 
-    .venv/bin/python -m eval.grounding [--data ../shared/data/grounding] [--task ragtruth-qa]
+    rag eval grounding [--data ../shared/data/grounding] [--task ragtruth-qa]
 
 Each answer is joined to its source on (task, source_id): the source's passages are the
 context and its question the question. Printed: AUROC of the learned judge and the overlap
@@ -14,7 +14,6 @@ ragtruth-qa sources here, so its figures on that task are not from unseen source
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.settings import Settings
-from rag.verification import LearnedJudge
+from rag.verification import make_judge
 
 from .datasets import JudgeRow
 from .judge_validation import JudgeValidation, validate_judge
@@ -97,18 +96,13 @@ def by_group(answers: Sequence[Answer]) -> dict[str, list[Answer]]:
     return {name: rows for name, rows in groups.items() if rows}
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=GROUNDING)
-    parser.add_argument("--task", default="ragtruth-qa", help="a task, or 'all'")
-    args = parser.parse_args(argv)
-    answers = load_grounding(args.data, None if args.task == "all" else args.task)
-    settings = Settings()
-    judge = LearnedJudge(
-        settings.verification.threshold, min_supported=settings.verification.min_supported
-    )
+def measure(data: Path = GROUNDING, task: str = "ragtruth-qa", judge_name: str = "learned") -> None:
+    """Print the judge's AUROC and the gate's shown shares per model size (`rag eval
+    grounding`); `task` "all" takes every task."""
+    answers = load_grounding(data, None if task == "all" else task)
+    judge = make_judge(judge_name, Settings().verification)
     min_supported = judge.min_supported
-    print(f"{len(answers)} answers of {len({a.model for a in answers})} models, task {args.task}")
+    print(f"{len(answers)} answers of {len({a.model for a in answers})} models, task {task}")
     print(f"  the gate shows an answer when >= {min_supported:.0%} of its sentences are supported")
     print(
         f"  {'':<18} {'judge':<8} {'answers':>7} {'AUROC':>6} {'good shown':>10} {'bad shown':>9}"
@@ -122,7 +116,3 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"  {name:<18} {scores.judge:<8} {len(rows):>7} {scores.auroc:>6.3f} "
                 f"{scores.gate.supported_shown:>10.1%} {scores.gate.unsupported_shown:>9.1%}"
             )
-
-
-if __name__ == "__main__":
-    main()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
 
 def first_relevant_rank(relevant: Sequence[bool]) -> int | None:
     """1-based rank of the first relevant result, or None."""
@@ -52,15 +55,24 @@ def abstention(answerable: Sequence[bool], abstained: Sequence[bool]) -> Abstent
     )
 
 
-def auroc(scores: Sequence[float], labels: Sequence[int]) -> float:
+def auroc(
+    scores: Sequence[float] | np.ndarray,
+    labels: Sequence[int] | np.ndarray,
+    *,
+    undefined: float | None = None,
+) -> float:
     """Area under the ROC curve: the chance a random positive (label 1) outscores a random
-    negative, ties counting half (the Mann-Whitney statistic)."""
-    positives = [s for s, y in zip(scores, labels, strict=True) if y == 1]
-    negatives = [s for s, y in zip(scores, labels, strict=True) if y == 0]
-    if not positives or not negatives:
-        raise ValueError("AUROC needs both labels")
-    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
-    return wins / (len(positives) * len(negatives))
+    negative, ties counting half (the Mann-Whitney statistic; scikit-learn's, fast enough for
+    the training script's bootstraps). With one label only it is undefined: `undefined` is
+    returned then, or ValueError raised when that is None."""
+    y = np.asarray(labels)
+    if len(y) != len(scores):
+        raise ValueError("scores and labels differ in length")
+    if not 0 < int((y == 1).sum()) < len(y):
+        if undefined is None:
+            raise ValueError("AUROC needs both labels")
+        return undefined
+    return float(roc_auc_score(y, np.asarray(scores)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 the judge: does it separate supported claims from unsupported ones on models and sources a fit
 never saw, and does the judge gain from it?
 
-    .venv/bin/python -m eval.probe_signals alignment|likelihood|nli [--model smol|tiny|llm|PATH]
-                                           [--limit N] [--data ../shared/data] [--folds 5]
+    rag eval probe alignment|likelihood|nli [--model smol|tiny|llm|PATH]
+                   [--limit N] [--data ../shared/data] [--folds 5]
 
 Candidates, each a few numbers per claim (higher: less supported), computed on the claim and
 its window (the context sentence closest to it, with its neighbours):
@@ -25,7 +25,6 @@ Nothing is written: a candidate that earns its place is then built into features
 
 from __future__ import annotations
 
-import argparse
 import os
 import time
 from collections.abc import Sequence
@@ -35,21 +34,23 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from index.model_files import resolve_model
-from rag.errors import ModelMissingError
-from rag.models import LLM_ROLES, find
+from modelhome import LLM_ROLES, ModelMissingError, find, loading
+from modelhome.files import resolve_model
 from rag.text import lexicon
 from rag.verification import (
     CLAIM_FEATURES,
     ContextView,
+    NLIJudge,
     claim_signals,
     context_text,
     split_claims,
     strip_markers,
 )
 
-from . import train_judge
+from . import metrics, train_judge
 from .train_judge import Judge, Labelled, Table
+
+NAN = float("nan")
 
 SEED = 0
 EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
@@ -110,9 +111,7 @@ class Alignment:
     LOW = 0.6  # cosine under which a token counts as unmatched
 
     def __init__(self) -> None:
-        from sentence_transformers import SentenceTransformer
-
-        self.model = SentenceTransformer(str(resolve_model(EMBEDDER)), device="cpu")
+        self.model = loading.sentence_transformer(resolve_model(EMBEDDER), device="cpu")
         self._vectors: dict[str, np.ndarray] = {}
 
     def score(self, claims: Sequence[ClaimInput]) -> np.ndarray:
@@ -186,15 +185,10 @@ class Likelihood:
     LOW_GAIN = 0.5  # nats: a token the passage barely makes likelier
 
     def __init__(self, path: Path, context_tokens: int = 1024) -> None:
-        from llama_cpp import Llama
-
-        self.model: Any = Llama(
-            str(path),
-            logits_all=True,
-            n_ctx=context_tokens,
-            n_threads=os.cpu_count() or 1,
-            verbose=False,
+        loaded = loading.llama(
+            path, n_ctx=context_tokens, n_threads=os.cpu_count() or 1, logits_all=True
         )
+        self.model: Any = loaded.llm
 
     def score(self, claims: Sequence[ClaimInput]) -> np.ndarray:
         rows = np.zeros((len(claims), len(self.columns)))
@@ -237,8 +231,6 @@ class Entailment:
     columns: tuple[str, ...] = ("not_entailed",)
 
     def __init__(self) -> None:
-        from .judges import NLIJudge
-
         path = find("judge")
         if path is None:
             raise ModelMissingError(
@@ -292,25 +284,29 @@ def alone(table: Table, extra: np.ndarray, columns: Sequence[str]) -> None:
     for name in sorted(set(table.dataset)):
         pick = table.dataset == name
         y = table.label[pick]
-        cells = [train_judge._auroc(y, worst[pick, k]) for k in range(len(columns))]
-        cells.append(train_judge._auroc(y, lexical[pick]))
+        cells = [metrics.auroc(worst[pick, k], y, undefined=NAN) for k in range(len(columns))]
+        cells.append(metrics.auroc(lexical[pick], y, undefined=NAN))
         print(
             f"{name:<14} {pick.sum():>5} "
             + " ".join(f"{v:>{len(h)}.3f}" for v, h in zip(cells, heads, strict=True))
         )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Score a candidate signal on held-out folds.")
-    parser.add_argument("candidate", choices=("alignment", "likelihood", "nli"))
-    parser.add_argument("--model", default="smol", help="likelihood: a GGUF role or path")
-    parser.add_argument("--limit", type=int, default=None, help="answers per dataset")
-    parser.add_argument("--data", type=Path, default=train_judge.SHARED_DATA)
-    parser.add_argument("--folds", type=int, default=5)
-    args = parser.parse_args(argv)
-    candidate = make_candidate(args.candidate, args.model)
-    everything = train_judge.labelled(args.data, "qa")
-    table, rows = sample(train_judge.table_of(everything), everything, args.limit)
+CANDIDATES = ("alignment", "likelihood", "nli")
+
+
+def probe(
+    name: str,
+    model: str = "smol",
+    limit: int | None = None,
+    data: Path = train_judge.SHARED_DATA,
+    folds: int = 5,
+) -> None:
+    """Print the candidate `name`'s held-out figures (`rag eval probe`); writes nothing.
+    `model`: the GGUF (role or path) of `likelihood`; `limit`: answers per dataset."""
+    candidate = make_candidate(name, model)
+    everything = train_judge.labelled(data, "qa")
+    table, rows = sample(train_judge.table_of(everything), everything, limit)
     claims = claim_inputs(rows)
     started = time.perf_counter()
     extra = candidate.score(claims)
@@ -326,9 +322,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     base = train_judge.JUDGES[0]
     judges = (Judge(f"+{candidate.name}", base.columns + extra.shape[1], True), base)
     train_judge.report(
-        augmented, train_judge.cross_validate(augmented, args.folds, judges), args.folds, judges
+        augmented, train_judge.cross_validate(augmented, folds, judges), folds, judges
     )
-
-
-if __name__ == "__main__":
-    main()

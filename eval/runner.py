@@ -8,9 +8,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from rag import Assistant, Settings
-from rag.settings import AskMode, GenerationSettings, RetrievalSettings
-from rag.verification import Judge
+from rag import Assistant
+from rag.settings import AskMode, with_choices
+from rag.verification import Judge, make_judge
 
 from . import metrics
 from .datasets import (
@@ -22,7 +22,6 @@ from .datasets import (
     load_conversations,
     load_qa,
 )
-from .judges import make_judge
 from .results import EvalReport
 from .scoring import evaluate_conversation, evaluate_row
 from .summary import summarize, summarize_conversations
@@ -41,9 +40,9 @@ def _check_sources(assistant: Assistant, rows: Sequence[QARow | ConversationRow]
 def _judge(judge: str | Judge, assistant: Assistant) -> Judge:
     if not isinstance(judge, str):
         return judge
-    if judge == "learned":
+    if judge == assistant.judge.name:
         return assistant.judge  # the very judge that verified the answers, and its cache
-    return make_judge(judge, assistant.settings, generator=assistant.generator)
+    return make_judge(judge, assistant.settings.verification, assistant.generator)
 
 
 def run_eval(
@@ -66,12 +65,8 @@ def run_eval(
         conversations = DEFAULT_CONVERSATIONS
     pairs = load_conversations(Path(conversations)) if conversations is not None else []
     if assistant is None:
-        generation = (
-            GenerationSettings(mode=mode)
-            if model is None
-            else GenerationSettings(mode="llm", model_path=Path(model))
-        )
-        settings = Settings(retrieval=RetrievalSettings(k=k), generation=generation)
+        # A model named answers in llm mode.
+        settings = with_choices(mode=mode if model is None else "llm", model=model, k=k)
         assistant = Assistant.open(index_dir, settings)
     _check_sources(assistant, [*rows, *pairs])
     chosen = _judge(judge, assistant)

@@ -6,9 +6,10 @@ with index.open("/tmp/idx") as idx:
     for doc in idx.documents(): ...
 """
 
-from .builder import build, remove
-from .cluster import Cluster
-from .environment import rag_home
+from modelhome.environment import rag_home
+
+from .building.builder import build, remove
+from .building.cluster import Cluster
 from .errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -18,12 +19,12 @@ from .errors import (
     LoadError,
     ModelNotFoundError,
 )
-from .loaders import SUPPORTED
 from .reader import Index
 from .reader import open_index as open
+from .reading.loaders import SUPPORTED
 from .records import BuildReport, Chunk, Document, FailedFile, Page
 from .settings import IndexSettings, default_index_dir
-from .snapshot import current_snapshot
+from .storage.snapshot import current_snapshot
 
 __all__ = [
     "SUPPORTED",

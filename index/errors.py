@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The model home's failure, named here too: `from index import ModelNotFoundError` as before.
+from modelhome.errors import ModelNotFoundError as ModelNotFoundError
+
 
 class IndexStageError(Exception):
     """Base class for index-stage failures."""
@@ -33,7 +36,3 @@ class IndexMismatchError(IndexStageError):
 
 class IndexLockedError(IndexStageError):
     """Another process is building or changing this index."""
-
-
-class ModelNotFoundError(IndexStageError):
-    """An embedding model could not be found locally and could not be downloaded."""

@@ -9,15 +9,16 @@ from types import TracebackType
 
 import numpy as np
 
+from modelhome.files import canonical_name
+
 from .embedding import Embedder, load_embedder
 from .errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
-from .manifest import Manifest
-from .model_files import canonical_name
 from .records import Chunk, Document
 from .settings import IndexSettings, default_index_dir
-from .snapshot import MANIFEST, STORE, VECTORS, current_snapshot
-from .sqlite_store import ChunkStore
-from .vectors import VectorStore
+from .storage.manifest import Manifest
+from .storage.snapshot import MANIFEST, STORE, VECTORS, current_snapshot
+from .storage.sqlite_store import ChunkStore
+from .storage.vectors import VectorStore
 
 
 def check_compatible(

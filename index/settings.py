@@ -7,7 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .environment import rag_home
+from modelhome.environment import rag_home
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 Encoder = Literal["int8", "fp32"]  # index/onnx_embedding.py; torch is fp32

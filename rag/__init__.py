@@ -24,7 +24,7 @@ Glossary: the records one answer passes through, in order.
 """
 
 from .assistant import Assistant
-from .errors import DownloadError, ModelMissingError, QuestionError, RagError
+from .errors import DownloadError, ModelError, ModelMissingError, QuestionError, RagError
 from .records import Answer, Citation, Hit
 from .response import Response
 from .settings import Settings
@@ -35,6 +35,7 @@ __all__ = [
     "Citation",
     "DownloadError",
     "Hit",
+    "ModelError",
     "ModelMissingError",
     "QuestionError",
     "RagError",

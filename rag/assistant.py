@@ -17,6 +17,7 @@ from pathlib import Path
 
 import index
 from index import Index
+from modelhome import CrossEncoderModel, find, find_llm, llm_missing_message
 
 from .answer.answerer import AnswerMode, Draft
 from .answer.citations import clean
@@ -24,8 +25,7 @@ from .answer.extractive import ExtractiveAnswerer
 from .answer.llm import LLMAnswerer, declines
 from .answer.prompt import EXAMPLE
 from .errors import ModelMissingError, QuestionError
-from .models import LlamaModel, TextModel
-from .models.catalogue import find, find_llm, llm_missing_message
+from .models import TextModel, open_text_model
 from .question.asks import KIND_NAMES, asks
 from .question.followup import FollowupRewriter, Message
 from .question.gate import EvidenceGate
@@ -34,7 +34,7 @@ from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval.retriever import Reranker, Retriever
 from .settings import AskMode, Settings
-from .verification.judge import LearnedJudge
+from .verification.judges import make_judge
 from .verification.streaming import Released, SentenceGate
 from .verification.verify import Verdict, passes, verify
 
@@ -59,9 +59,7 @@ class Assistant:
         self.settings = settings = settings or Settings()
         self.generator = generator
         self._retriever = retriever or Retriever(idx, settings.retrieval, _reranker(settings))
-        self.judge = LearnedJudge(
-            settings.verification.threshold, min_supported=settings.verification.min_supported
-        )
+        self.judge = make_judge(settings.verification.judge, settings.verification, generator)
         self._gate = EvidenceGate(settings.abstention)
         self._language = LanguageCheck(idx.manifest.embedding_model)
         self._rewriter = FollowupRewriter(settings.followup, self._answerable)
@@ -92,9 +90,7 @@ class Assistant:
         if generator is None and gen.mode != "extractive":
             path = find_llm(gen.model_path)
             if path is not None:
-                generator = LlamaModel(
-                    path, n_ctx=gen.n_ctx, n_threads=gen.n_threads, seed=gen.seed
-                )
+                generator = open_text_model(path, gen)
             elif gen.mode == "llm":
                 raise ModelMissingError(llm_missing_message())
         return cls(idx, settings, generator)
@@ -117,7 +113,7 @@ class Assistant:
         self._retriever.warm_up()
         self._extractive.warm_up(self.index.chunks())
         self._language.unserved("warm up")  # loads the language identifier, if it is used
-        if isinstance(self.generator, LlamaModel):
+        if self.generator is not None:
             self.generator.load()
 
     @property
@@ -236,7 +232,7 @@ class Assistant:
         laps.lap("generate_ms")
         if declines(clean(released.raw)) and not released.shown_sentences:
             # An honest "not in the documents" passes the gate.
-            generated = _generated(released, passed=True, seconds=laps.timings["generate_ms"])
+            generated = _generated(released, True, laps.timings["generate_ms"])
             return Answer(ABSTAIN_DECLINED, "abstained", hits=kept, generated=generated)
         passed = passes(released.verdict, self.judge.min_supported, question)
         generated = _generated(released, passed, laps.timings["generate_ms"])
@@ -352,7 +348,7 @@ def failed_notice(released: Released) -> str:
     return f"The model's answer failed verification ({why}), so these are quotes from the passages."
 
 
-def _generated(released: Released, passed: bool, seconds: float) -> Generated:
+def _generated(released: Released, passed: bool, milliseconds: float) -> Generated:
     return Generated(
         raw=released.raw,
         sentences=released.verdict.checks,
@@ -360,7 +356,7 @@ def _generated(released: Released, passed: bool, seconds: float) -> Generated:
         invalid_markers=released.dropped_markers,
         passed=passed,
         tokens=released.pieces,
-        seconds=seconds / 1000,
+        seconds=milliseconds / 1000,
         shown=released.text,
         cut=released.cut,
         echoed=released.echoed,
@@ -374,6 +370,4 @@ def _reranker(settings: Settings) -> Reranker | None:
     path = find("reranker")
     if path is None:
         return None
-    from .models.rerank import CrossEncoderReranker
-
-    return CrossEncoderReranker(path)
+    return CrossEncoderModel(path)

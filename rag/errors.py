@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The model home's failures, named here too: `from rag import ModelMissingError` as before.
+from modelhome.errors import DownloadError as DownloadError
+from modelhome.errors import ModelError as ModelError
+from modelhome.errors import ModelMissingError as ModelMissingError
+
 
 class RagError(Exception):
     """Base class for answer-stage failures."""
@@ -9,11 +14,3 @@ class RagError(Exception):
 
 class QuestionError(RagError, ValueError):
     """The question is empty or too long."""
-
-
-class ModelMissingError(RagError):
-    """A model that was asked for is not on this machine."""
-
-
-class DownloadError(RagError):
-    """A model download failed (offline, unreachable, or its checksum did not match)."""

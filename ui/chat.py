@@ -10,6 +10,7 @@ from typing import Any, cast
 import gradio as gr
 
 from index import IndexStageError
+from modelhome import ModelError
 from rag import QuestionError, RagError
 from rag.settings import AskMode
 
@@ -103,7 +104,7 @@ class Chat:
                 notice=answer.notice,
                 cards=render.source_cards(answer, number, self.service.document),
             )
-        except (RagError, IndexStageError) as exc:
+        except (RagError, IndexStageError, ModelError) as exc:
             turn.update(answer=str(exc), display=f"⚠️ {exc}")
         turns = [*turns, turn]
         yield as_messages(turns, "display"), all_sources(turns), "", turns
@@ -126,7 +127,7 @@ class Chat:
         """Answer a question; returns the answer as JSON (Answer.to_dict())."""
         try:
             return self.service.ask(question or "").to_dict()
-        except (RagError, IndexStageError) as exc:
+        except (RagError, IndexStageError, ModelError) as exc:
             # An expected refusal with its own message: one log line, not a traceback.
             log.info("/ask refused: %s", exc)
             raise gr.Error(str(exc), print_exception=False) from exc

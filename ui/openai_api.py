@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from index import IndexStageError
+from modelhome import ModelError
 from rag import Answer, QuestionError, RagError, Response
 from rag.settings import AskMode
 
@@ -207,7 +208,7 @@ class ChatCompletions:
         try:
             response = self._response(question, history, mode, temp)
             return "".join(response), response.answer
-        except (RagError, IndexStageError) as exc:
+        except (RagError, IndexStageError, ModelError) as exc:
             raise APIError(503, str(exc)) from exc
 
     def _response(
@@ -241,7 +242,7 @@ class ChatCompletions:
                     sent += delta
                     yield reply.event({"content": delta})
                 answer = response.answer  # the stream has ended: no work left
-            except (RagError, IndexStageError) as exc:
+            except (RagError, IndexStageError, ModelError) as exc:
                 log.info("/v1/chat/completions stream failed: %s", exc)
                 body = {"error": {"message": str(exc), "type": "server_error", "code": None}}
                 yield f"data: {json.dumps(body)}\n\n"

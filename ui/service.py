@@ -10,6 +10,7 @@ from pathlib import Path
 
 import index
 from index import BuildReport, Document, IndexStageError, current_snapshot
+from modelhome import ModelError
 from rag import Answer, Assistant, Response, Settings
 from rag.settings import AskMode
 
@@ -174,7 +175,7 @@ class AssistantService:
                 return  # another request swapped it while this one waited
             try:
                 self._reload()
-            except IndexStageError as exc:
+            except (IndexStageError, ModelError) as exc:
                 # One this app cannot read (another embedding model, damage): keep serving
                 # the current one, say why once, and do not retry it on every request.
                 self._unreadable = live.name

@@ -44,7 +44,10 @@ class LLMAnswerer:
         """The model's reply to `question` over `kept` (numbered from 1), as text deltas."""
         s = self._settings
         request = prompt.answer_prompt(
-            question, kept, grammar=s.grammar, repeat_penalty=s.repeat_penalty
+            question,
+            kept,
+            grammar=s.grammar and self.generator.grammars,
+            repeat_penalty=s.repeat_penalty,
         )
         return self.generator.stream(
             request, max_tokens=s.max_answer_tokens, temperature=s.temperature

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from ..models.text_model import Prompt
+from ..models import Prompt
 from ..records import Hit
 from ..text.sentences import sentence_spans
 from .citations import marker

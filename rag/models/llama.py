@@ -9,24 +9,25 @@ format the base model never saw, and it then repeats the prompt's markup.)
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import logging
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .text_model import Prompt
+from modelhome import loading
 
-log = logging.getLogger(__name__)
+from .text_model import Prompt
 
 
 class LlamaModel:
-    """A GGUF model run by llama.cpp.
+    """A GGUF model run by llama.cpp, loaded by the model home (once per process for the same
+    file and settings). It follows llama.cpp grammars (GBNF).
 
-    One llama.cpp context is not safe to share between threads: calls are serialised.
+    One llama.cpp context is not safe to share between threads: calls are serialised, with the
+    lock the model home hands out with the model, so two `LlamaModel`s of one file share it.
     """
+
+    grammars = True
 
     def __init__(
         self, path: Path, *, n_ctx: int = 4096, n_threads: int | None = None, seed: int = 0
@@ -36,25 +37,20 @@ class LlamaModel:
         self._n_ctx = n_ctx
         self._n_threads = n_threads
         self._seed = seed
-        self._lock = threading.Lock()
 
     @functools.cached_property
-    def llm(self) -> Any:
-        from llama_cpp import Llama
+    def _loaded(self) -> loading.LoadedLlama:
+        return loading.llama(
+            self.path, n_ctx=self._n_ctx, n_threads=self._n_threads, seed=self._seed
+        )
 
-        log.info("loading %s", self.path)
-        with _without_amx_weights():
-            return Llama(
-                model_path=str(self.path),
-                n_ctx=self._n_ctx,
-                n_threads=self._n_threads,
-                seed=self._seed,
-                verbose=False,
-            )
+    @property
+    def llm(self) -> Any:
+        return self._loaded.llm
 
     def load(self) -> None:
         """Load the weights now rather than on the first question."""
-        self.llm  # noqa: B018 - the cached property loads them
+        self.llm  # noqa: B018 - the property loads them
 
     @property
     def n_ctx(self) -> int:
@@ -107,7 +103,7 @@ class LlamaModel:
             "repeat_penalty": prompt.repeat_penalty,
             "grammar": _grammar(prompt.grammar) if prompt.grammar else None,
         }
-        with self._lock:
+        with self._loaded.lock:
             # Evaluate every prompt from its start: llama-cpp-python would reuse the cached
             # prefix of the last one, and a prompt evaluated in other batches gets slightly
             # other logits, enough for a small model to write another answer to the same
@@ -135,37 +131,3 @@ def _grammar(gbnf: str) -> Any:
     from llama_cpp.llama_grammar import LlamaGrammar
 
     return LlamaGrammar.from_string(gbnf, verbose=False)
-
-
-_PATCH_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _without_amx_weights() -> Iterator[None]:
-    """Load without llama.cpp's extra weight buffers on CPUs with AMX.
-
-    ggml's AMX matrix multiply segfaults on quantized weights on some Xeons, this machine's
-    included (ggml-org/llama.cpp#20824, open; Gemma 3 Q4_K_M crashes on its first token).
-    llama.cpp has no switch for AMX alone, only `use_extra_bufts`, which llama-cpp-python does
-    not expose: its defaults are wrapped for the one call that loads the model.
-    """
-    import llama_cpp
-
-    info = llama_cpp.llama_print_system_info().decode(errors="replace")
-    if "AMX_INT8 = 1" not in info:
-        yield
-        return
-    with _PATCH_LOCK:
-        module = llama_cpp.llama_cpp
-        defaults = module.llama_model_default_params
-
-        def without_extra_buffers() -> Any:
-            params = defaults()
-            params.use_extra_bufts = False
-            return params
-
-        module.llama_model_default_params = without_extra_buffers
-        try:
-            yield
-        finally:
-            module.llama_model_default_params = defaults

@@ -16,7 +16,9 @@ class Prompt:
     example: tuple[str, str] | None = None  # one worked (request, reply) shown first
     cue: str = "Answer:"  # what a completion prompt ends with; the reply follows it
     stop: tuple[str, ...] = ()  # where a reply ends besides the model's own end token
-    grammar: str | None = None  # llama.cpp GBNF the reply must follow; None: free text
+    # A GBNF grammar the reply must follow (llama.cpp's notation); None: free text. Only a
+    # model that declares `grammars` is given one.
+    grammar: str | None = None
     repeat_penalty: float = 1.0  # > 1 discourages repeating earlier tokens
 
     def messages(self) -> list[dict[str, str]]:
@@ -34,10 +36,15 @@ class Prompt:
 
 
 class TextModel(Protocol):
-    """What the answer stage needs from a language model (llama.cpp's `LlamaModel`; a test
-    may bring its own)."""
+    """What the answer stage needs from a language model: a backend (llama.cpp's
+    `LlamaModel`), registered by name in backends.py; a test may bring its own."""
 
     name: str
+    grammars: bool  # follows `Prompt.grammar`; a backend that cannot is given none
+
+    def load(self) -> None:
+        """Load the weights now rather than on the first question."""
+        ...
 
     @property
     def n_ctx(self) -> int: ...

@@ -13,10 +13,10 @@ is."""
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+
+from modelhome import loading
 
 CONFIDENCE = 0.5  # of langid's normalised probability, for a question in Latin script
 MIN_WORDS = 3
@@ -32,23 +32,14 @@ _NAMES = {
     "th": "Thai", "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
 }  # fmt: skip
 
-_identifier: Any = None
-_loading = threading.Lock()
+# English and the languages named here, not langid's 97: a short Spanish question
+# ("¿Qué es la síntesis de programas?") otherwise reads as Extremaduran at 0.41.
+_CANDIDATES = tuple(sorted({*_NAMES, "en"}))
 
 
 def _identify(text: str) -> tuple[str, float]:
     """(language code, probability): py3langid's model, loaded once, shared read-only."""
-    global _identifier
-    with _loading:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            # English and the languages named here, not langid's 97: a short Spanish question
-            # ("¿Qué es la síntesis de programas?") otherwise reads as Extremaduran at 0.41.
-            identifier.set_languages(sorted({*_NAMES, "en"}))
-            _identifier = identifier
-    code, probability = _identifier.classify(text)
+    code, probability = loading.language_identifier(_CANDIDATES).classify(text)
     return str(code), float(probability)
 
 

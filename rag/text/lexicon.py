@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 
-from index.lexical import STOPWORDS as STOPWORDS  # the BM25 query leaves out the same words
+from index.storage.lexical import STOPWORDS as STOPWORDS  # the BM25 query leaves out the same words
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")

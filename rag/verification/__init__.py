@@ -1,10 +1,12 @@
 """Checking an answer against what it cites: `verify` scores every claim with the
-faithfulness judge (judge.py, its signals in features.py, its fitted weights and threshold in
-judge_weights.json) and `passes` says whether a model's answer may be shown; a model's reply
-is checked sentence by sentence as it streams (streaming.py); the answer gate's rule, one for the
+faithfulness judge the settings name (judges.py; the default in judge.py, its signals in
+features.py, its fitted weights and threshold in judge_weights.json; the model-made judges in
+by_claim.py) and `passes` says whether a model's answer may be shown; a model's reply is
+checked sentence by sentence as it streams (streaming.py); the answer gate's rule, one for the
 Assistant and the eval, is in gate.py, and what a claim changes in its passage in
 contradiction.py."""
 
+from .by_claim import LLMJudge, NLIJudge
 from .features import (
     CLAIM_FEATURES,
     FEATURES,
@@ -29,6 +31,7 @@ from .judge import (
     default_weights,
     split_claims,
 )
+from .judges import judge_names, make_judge, register_judge
 from .streaming import Released, SentenceGate, ends_a_sentence
 from .verify import Verdict, passes, verify
 
@@ -45,7 +48,9 @@ __all__ = [
     "Judge",
     "JudgeWeights",
     "Judgment",
+    "LLMJudge",
     "LearnedJudge",
+    "NLIJudge",
     "OverlapJudge",
     "Released",
     "SentenceGate",
@@ -57,7 +62,10 @@ __all__ = [
     "default_weights",
     "ends_a_sentence",
     "enough",
+    "judge_names",
+    "make_judge",
     "passes",
+    "register_judge",
     "shows",
     "split_claims",
     "strip_markers",

@@ -7,7 +7,7 @@ and `rag eval judge` measures how far it can be trusted. It needs no model, no i
 RAG_HOME: its signals are lexical (features.py), which is also why it is fast.
 
 The default (`LearnedJudge`) is a logistic regression over the signals of features.py,
-fitted on public labeled data by `python -m eval.train_judge`, which writes judge_weights.json.
+fitted on public labeled data by `rag eval train-judge`, which writes judge_weights.json.
 """
 
 from __future__ import annotations
@@ -65,12 +65,21 @@ class Judgment:
 
 
 class Judge(Protocol):
+    """What verification needs of a judge; judges are chosen by name (judges.py)."""
+
     name: str
     threshold: float  # a score at or above it means "unsupported"
+    min_supported: float  # the answer gate's share of supported sentences (gate.py)
 
     def judge(
         self, context: str | Sequence[str], answer: str, question: str | None = None
-    ) -> Judgment: ...
+    ) -> Judgment:
+        """Every claim of `answer` against the whole `context`, and the answer's score."""
+        ...
+
+    def claim(self, passage: str, claim: str, question: str | None = None) -> ClaimVerdict:
+        """One claim against one passage: what verifies a citation."""
+        ...
 
 
 def context_text(context: str | Sequence[str]) -> str:
@@ -98,9 +107,7 @@ class JudgeWeights:
         data = json.loads(path.read_text())
         features = tuple(data["features"])
         if features != FEATURES:
-            raise ValueError(
-                f"{path} was fitted on other features; refit it: python -m eval.train_judge"
-            )
+            raise ValueError(f"{path} was fitted on other features; refit it: rag eval train-judge")
         by_name = data["weights"]
         return cls(
             features=features,
@@ -193,8 +200,12 @@ class OverlapJudge:
 
     name = "overlap"
 
-    def __init__(self, threshold: float = 0.25) -> None:
+    def __init__(self, threshold: float = 0.25, min_supported: float | None = None) -> None:
         self.threshold = threshold
+        # No gate was fitted with it: the fitted judge's share.
+        self.min_supported = (
+            default_weights().min_supported if min_supported is None else min_supported
+        )
 
     def judge(
         self, context: str | Sequence[str], answer: str, question: str | None = None
@@ -208,3 +219,8 @@ class OverlapJudge:
         words = lexicon.words(answer)
         novel = sum(w not in view.words for w in words) / len(words) if words else 0.0
         return Judgment(novel, verdicts, self.threshold)
+
+    def claim(self, passage: str, claim: str, question: str | None = None) -> ClaimVerdict:
+        """The share of the claim's words that the passage lacks."""
+        signals = claim_signals(claim, ContextView.of(passage), "")
+        return ClaimVerdict(claim, signals.values["novel_words"], signals.best, signals.novel)

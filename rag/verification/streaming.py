@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..answer.citations import MARKER, Claim, claims, clean, marker
 from ..records import Citation, Hit, SentenceCheck
-from .judge import LearnedJudge
+from .judge import Judge
 from .verify import Verdict, check
 
 # Characters after which a sentence may have ended: only then is the text split again.
@@ -50,7 +50,7 @@ class SentenceGate:
     def __init__(
         self,
         hits: Sequence[Hit],
-        judge: LearnedJudge,
+        judge: Judge,
         *,
         mark_unsupported: bool = False,
         example: str = "",

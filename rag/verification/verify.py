@@ -11,7 +11,7 @@ from ..answer.citations import Claim
 from ..records import Citation, Hit, SentenceCheck
 from .features import says_something
 from .gate import Checked, addresses, shows
-from .judge import LearnedJudge
+from .judge import Judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class Verdict:
 
 
 def verify(
-    claims: Sequence[Claim], hits: Sequence[Hit], judge: LearnedJudge, *, ground: bool = False
+    claims: Sequence[Claim], hits: Sequence[Hit], judge: Judge, *, ground: bool = False
 ) -> Verdict:
     """Citations for `claims`, whose markers are 1-based indexes into `hits` (checked before).
 
@@ -43,7 +43,7 @@ def verify(
 
 
 def check(
-    claim: Claim, hits: Sequence[Hit], judge: LearnedJudge, *, ground: bool = False
+    claim: Claim, hits: Sequence[Hit], judge: Judge, *, ground: bool = False
 ) -> tuple[SentenceCheck, tuple[Citation, ...]]:
     """One claim against the passages it cites (and, with `ground`, the others): its check
     and one citation per passage it cites, plus the verifier's own when it attributes it."""
@@ -68,9 +68,7 @@ def check(
     return checked, tuple(citations)
 
 
-def _cite(
-    claim: Claim, n: int, hit: Hit, judge: LearnedJudge, *, attributed: bool = False
-) -> Citation:
+def _cite(claim: Claim, n: int, hit: Hit, judge: Judge, *, attributed: bool = False) -> Citation:
     verdict = judge.claim(hit.chunk.text, claim.text)
     if claim.span is not None:
         start, end = claim.span

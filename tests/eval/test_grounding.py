@@ -1,5 +1,5 @@
 """The grounding data's reader: answers joined to their sources, models grouped by size. (The
-real files are in ../shared/data/grounding; `python -m eval.grounding` measures on them.)"""
+real files are in ../shared/data/grounding; `rag eval grounding` measures on them.)"""
 
 from __future__ import annotations
 

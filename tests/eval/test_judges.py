@@ -9,11 +9,10 @@ import pytest
 
 from eval.datasets import load_judge
 from eval.judge_validation import gate_figures, shown, validate_judge
-from eval.judges import LLMJudge, NLIJudge, make_judge
 from index.embedding import SentenceTransformerEmbedder
 from rag.errors import ModelMissingError
 from rag.models.llama import LlamaModel
-from rag.verification import ClaimVerdict, Judgment
+from rag.verification import ClaimVerdict, Judgment, LLMJudge, NLIJudge, make_judge
 from rag.verification.judge import LearnedJudge, OverlapJudge
 
 PASSAGE = (
@@ -29,7 +28,7 @@ def judge(minilm: SentenceTransformerEmbedder) -> LearnedJudge:
 
 def test_learned_judge_beats_token_overlap_on_the_projects_pairs(judge: LearnedJudge) -> None:
     # judge.jsonl is part of the fit: this checks the shipped weights, not generalisation
-    # (python -m eval.train_judge prints the cross-validated figures).
+    # (rag eval train-judge prints the cross-validated figures).
     result = validate_judge(judge, load_judge().rows)
     assert result.judge.auroc >= result.baseline.auroc + 0.05
     assert result.judge.balanced_accuracy > result.baseline.balanced_accuracy

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cli.main import main
 from eval import probe_signals, train_judge
 from eval.probe_signals import Alignment, ClaimInput, Likelihood, claim_inputs
 from rag.errors import ModelMissingError
@@ -95,7 +96,10 @@ def test_likelihood_runs_llama_cpp_on_a_long_window(tiny_gguf: Path) -> None:
 def test_one_run_prints_the_signal_alone_and_the_judge_with_and_without_it(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    probe_signals.main(["alignment", "--data", str(sample), "--folds", "2", "--limit", "40"])
+    assert (
+        main(["eval", "probe", "alignment", "--data", str(sample), "--folds", "2", "--limit", "40"])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "claims of 160 answers" in printed  # 40 of each of the 4 datasets
     for column in Alignment.columns:

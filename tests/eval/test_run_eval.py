@@ -102,9 +102,13 @@ class HallucinatingGenerator:
 
     name = "hallucinator"
     n_ctx = 100_000
+    grammars = False
 
     def __init__(self, faithful: Assistant) -> None:
         self._faithful = faithful
+
+    def load(self) -> None:
+        pass
 
     def prompt_tokens(self, prompt: Prompt) -> int:
         return len(prompt.completion().split())
@@ -226,7 +230,7 @@ def test_cli_eval_writes_reports_and_gates(tmp_path: Path, corpus_index: Path) -
     assert result["judge"]["judge"] == "learned" and result["baseline"]["judge"] == "overlap"
     assert result["judge"]["auroc"] > result["baseline"]["auroc"] and len(result["scores"]) >= 60
     gate = result["judge"]["gate"]  # what the answer gate would show with this judge
-    # The gate's share is the one fitted with the judge (python -m eval.train_judge).
+    # The gate's share is the one fitted with the judge (rag eval train-judge).
     assert gate["min_supported"] == default_weights().min_supported
     assert gate["supported_shown"] > gate["unsupported_shown"]
     assert not (tmp_path / "empty-home").exists()

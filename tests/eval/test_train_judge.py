@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cli.main import main
 from eval import train_judge
 from rag.verification.features import FEATURES
 from rag.verification.judge import JudgeWeights
@@ -37,9 +38,12 @@ def test_the_training_is_deterministic_and_prints_the_baselines_and_the_gate(
 ) -> None:
     first, second = tmp_path / "a" / "w.json", tmp_path / "b" / "w.json"
     first.parent.mkdir(), second.parent.mkdir()
-    train_judge.main(["--data", str(sample), "--folds", "2", "--out", str(first)])
+    assert (
+        main(["eval", "train-judge", "--data", str(sample), "--folds", "2", "--out", str(first)])
+        == 0
+    )
     printed = capsys.readouterr().out
-    train_judge.main(["--data", str(sample), "--folds", "2", "--out", str(second)])
+    train_judge.train(sample, "qa", 2, second)
     assert first.read_bytes() == second.read_bytes()
     assert capsys.readouterr().out.replace(str(second.parent), str(first.parent)) == printed
     for name in ("grounding-qa", "halueval", "ragtruth", "judge.jsonl"):

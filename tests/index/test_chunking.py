@@ -5,8 +5,8 @@ from hypothesis import strategies as st
 
 from index.chunking import Chunker
 from index.embedding import SentenceTransformerEmbedder
-from index.loaders import join_pages
-from index.normalize import normalize_text
+from index.reading.loaders import join_pages
+from index.reading.normalize import normalize_text
 
 WORDS = st.sampled_from(
     [

@@ -24,7 +24,7 @@ import ray
 import index
 from benchmarks.synthetic import write_corpus
 from eval.datasets import DEFAULT_QA
-from index.snapshot import MANIFEST, STORE, VECTORS
+from index.storage.snapshot import MANIFEST, STORE, VECTORS
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import LoadError
-from index.loaders import SUPPORTED, load_bytes
+from index.reading.loaders import SUPPORTED, load_bytes
 
 from . import samples
 from .pdfs import make_pdf
@@ -135,7 +135,7 @@ def test_with_tesseract_a_mixed_pdf_is_read_whole() -> None:
 
 
 def test_ocr_text_keeps_paragraphs_and_joins_wrapped_lines() -> None:
-    from index.formats.ocr import unwrap
+    from index.reading.formats.ocr import unwrap
 
     assert unwrap("on the ninth of\nMarch.\n\nA new  \nparagraph.\n") == (
         "on the ninth of March.\n\nA new paragraph.\n"

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from index import lexical
 from index.records import Document
-from index.sqlite_store import ChunkStore
+from index.storage import lexical
+from index.storage.sqlite_store import ChunkStore
 
 
 def _store(path: Path, texts: list[str]) -> ChunkStore:
@@ -19,12 +19,12 @@ def _store(path: Path, texts: list[str]) -> ChunkStore:
 
 
 def test_function_words_are_not_searched() -> None:
-    assert lexical.words("What is the universal recipe for efficiency?") == [
+    assert lexical.fts5_terms("What is the universal recipe for efficiency?") == [
         "universal",
         "recipe",
         "efficiency",
     ]
-    assert lexical.words("What is it?") == []
+    assert lexical.fts5_terms("What is it?") == []
 
 
 def test_postings_are_fts5s_own_counts(tmp_path: Path) -> None:

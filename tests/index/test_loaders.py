@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import LoadError
-from index.loaders import load_bytes
+from index.reading.loaders import load_bytes
 
 from .pdfs import encrypt_pdf, make_pdf
 

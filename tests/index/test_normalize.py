@@ -1,6 +1,6 @@
 import unicodedata
 
-from index.normalize import normalize_text
+from index.reading.normalize import normalize_text
 
 
 def test_repairs_the_corpus_mojibake() -> None:

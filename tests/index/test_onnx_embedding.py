@@ -8,8 +8,8 @@ import pytest
 import index
 from eval.datasets import load_qa
 from index.embedding import Embedder, SentenceTransformerEmbedder, load_embedder
+from index.embedding.onnx_encoder import OnnxEmbedder, exportable
 from index.errors import IndexMismatchError
-from index.onnx_embedding import OnnxEmbedder, exportable
 from index.settings import DEFAULT_EMBEDDING_MODEL
 
 from ..conftest import CORPUS
@@ -78,7 +78,7 @@ def test_a_model_that_is_not_mean_pooled_bert_stays_in_torch(tiny_model: Path) -
 def test_a_failed_export_falls_back_to_torch(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import index.onnx_embedding as onnx
+    import index.embedding.onnx_encoder as onnx
 
     def broken(model_dir: Path, out: Path) -> Path:
         raise RuntimeError("no exporter here")

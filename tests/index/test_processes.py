@@ -18,7 +18,7 @@ import pytest
 import index
 from benchmarks.synthetic import write_corpus
 from index.embedding import SentenceTransformerEmbedder
-from index.snapshot import SNAPSHOTS, build_lock
+from index.storage.snapshot import SNAPSHOTS, build_lock
 
 from ..conftest import CORPUS
 

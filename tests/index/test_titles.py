@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.loaders import load_bytes
+from index.reading.loaders import load_bytes
 
 from .pdfs import make_pdf
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import index
-from index import vectors as vector_module
 from index.embedding import Embedder
-from index.vectors import VectorStore, ivf_layout
+from index.storage import vectors as vector_module
+from index.storage.vectors import VectorStore, ivf_layout
 
 from ..conftest import CORPUS
 

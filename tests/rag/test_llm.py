@@ -119,12 +119,16 @@ class ScriptedGenerator:
 
     name = "scripted"
     n_ctx = 8192
+    grammars = True  # records the grammar it is given; replies the same either way
 
     def __init__(self, reply: str, by_character: bool = False) -> None:
         self.reply = reply
         self.by_character = by_character  # as a tokenizer might split it: "[", "1", "]"
         self.sent = 0  # pieces streamed so far
         self.prompts: list[Prompt] = []
+
+    def load(self) -> None:
+        pass
 
     def prompt_tokens(self, prompt: Prompt) -> int:
         return len(prompt.completion().split())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.model_files import downloaded_model_dir, models_dir, resolve_model
-from rag.models.catalogue import local_path, read_models
+from modelhome.catalogue import local_path, read_models
+from modelhome.files import downloaded_model_dir, models_dir, resolve_model
 
 
 def test_a_downloaded_embedder_is_found_where_the_download_puts_it(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.models.catalogue import read_models
+from modelhome.catalogue import read_models
 
 from ..hub_server import hub
 

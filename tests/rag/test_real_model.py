@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import DEFAULT_QA
-from index.model_files import models_dir, sha256_of
+from modelhome.catalogue import spec_for
+from modelhome.files import models_dir, sha256_of
 from rag import Assistant, Settings
 from rag.answer.prompt import answer_prompt
-from rag.models.catalogue import spec_for
 from rag.models.llama import LlamaModel, Prompt
 from rag.settings import GenerationSettings
 
@@ -53,8 +53,8 @@ def test_found_offline_from_its_package_and_checked(gemma_home: Path, gemma: Pat
 
 
 def test_a_missing_role_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelhome.catalogue import find_llm
     from rag import ModelMissingError
-    from rag.models.catalogue import find_llm
 
     monkeypatch.setenv("RAG_HOME", str(tmp_path))
     assert find_llm("tiny") == models_dir() / "gemma-3-270m-q4_k_m.gguf"  # assembled here

@@ -5,10 +5,10 @@ the quality of the order."""
 from pathlib import Path
 
 import pytest
+from rag.models.rerank import CrossEncoderReranker
 
 import index
 from index.embedding import SentenceTransformerEmbedder
-from rag.models.rerank import CrossEncoderReranker
 from rag.retrieval.retriever import Retriever
 from rag.settings import RetrievalSettings
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import DEFAULT_QA
-from index.model_files import sha256_of
+from modelhome.catalogue import find_llm, spec_for
+from modelhome.files import sha256_of
 from rag import Assistant, Settings
 from rag.answer import MARKER
 from rag.answer.prompt import EXAMPLE
-from rag.models.catalogue import find_llm, spec_for
 from rag.models.llama import LlamaModel
 from rag.settings import GenerationSettings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import index
-from index.snapshot import new_snapshot, publish
+from index.storage.snapshot import new_snapshot, publish
 from ui import AssistantService
 
 QUESTION = "What is program synthesis?"
