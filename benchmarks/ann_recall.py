@@ -7,8 +7,8 @@ Real text, real vectors: paragraphs of the docstrings of the packages installed 
 technical prose, thousands of topics) and the sentences of corpus/, encoded with the project's
 MiniLM; the questions are the eval set's and a held-out tenth of the paragraphs. Random vectors
 would make any approximate index look useless: real ones cluster. The IVF layout is the one a
-build chooses for that many vectors (index/vectors.py), so recall is measured where the index
-would be; the compressed layout (index/vectors.py: past COMPRESSED_FROM vectors) is measured
+build chooses for that many vectors (index/storage/vectors.py), so recall is measured where the
+index would be; the compressed layout (vectors.py: past COMPRESSED_FROM vectors) is measured
 on the same real vectors by laying them out as it would. For speed at 100k and 1M chunks, which
 cannot be embedded here in reasonable time, the real vectors are repeated with small noise (a
 documented shortcut: it keeps their clusters), and search p50 and recall are printed for the

@@ -20,7 +20,7 @@ measured here, times M x C, until the driver's write rate caps it.
 
 Memory. An index of `--memory-chunks` chunks (benchmarks/scaled.py: corpus/ sentences, vectors
 made of their real MiniLM vectors; embedding a million chunks would take hours here), laid
-out as a build lays it out (compressed, index/vectors.py), and the same chunks in the IVF
+out as a build lays it out (compressed, index/storage/vectors.py), and the same chunks in the IVF
 layout below the threshold; each opened in its own process, the eval questions retrieved,
 and the process's growth in RSS per chunk printed, with hybrid retrieve p50.
 """

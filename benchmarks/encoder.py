@@ -7,8 +7,8 @@ speed.
 For each encoder: cosine with torch's vectors on corpus/'s chunks (min and mean), recall@5 and
 MRR of the eval questions over an index of corpus/ built with it, p50/p95 of one question's
 embedding, and chunks per second encoding `--chunks` chunks of corpus/ text (about 200 tokens
-each). The shipped int8 model is index/onnx_embedding.py's; the two others are made here with
-onnxruntime.quantization from the fp32 export: its defaults, and every MatMul per channel (the
+each). The shipped int8 model is index/embedding/onnx_encoder.py's; the two others are made here
+with onnxruntime.quantization from the fp32 export: its defaults, and every MatMul per channel (the
 shipped one minus its fp32 feed-forward outputs of layers 0 and 1). int8 encodes one text at
 a time.
 """

@@ -1,5 +1,5 @@
 """The environment variables of the command line's own: the web app's password and the API's
-key. (The library's, RAG_HOME and the like, are read in index/environment.py.)"""
+key. (The library's, RAG_HOME and the like, are read in modelhome/environment.py.)"""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import eval
-from rag import Settings
 from rag.settings import ASK_MODES, GenerationSettings, RetrievalSettings
 from rag.verification import make_judge
 
@@ -123,7 +122,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
-    judge = make_judge(args.judge_name, Settings().verification)
+    judge = make_judge(args.judge_name)
     results = []
     for path in args.files:
         loaded = eval.load_judge(path)

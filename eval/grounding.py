@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.settings import Settings
 from rag.verification import make_judge
 
 from .datasets import JudgeRow
@@ -100,7 +99,7 @@ def measure(data: Path = GROUNDING, task: str = "ragtruth-qa", judge_name: str =
     """Print the judge's AUROC and the gate's shown shares per model size (`rag eval
     grounding`); `task` "all" takes every task."""
     answers = load_grounding(data, None if task == "all" else task)
-    judge = make_judge(judge_name, Settings().verification)
+    judge = make_judge(judge_name)
     min_supported = judge.min_supported
     print(f"{len(answers)} answers of {len({a.model for a in answers})} models, task {task}")
     print(f"  the gate shows an answer when >= {min_supported:.0%} of its sentences are supported")

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from modelhome.environment import rag_home
 
 DEFAULT_EMBEDDING_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-Encoder = Literal["int8", "fp32"]  # index/onnx_embedding.py; torch is fp32
+Encoder = Literal["int8", "fp32"]  # index/embedding/onnx_encoder.py; torch is fp32
 ENCODERS: tuple[Encoder, ...] = get_args(Encoder)
 DEFAULT_ENCODER: Encoder = "int8"  # twice fp32's speed, cosine >= 0.99 with it
 

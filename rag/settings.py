@@ -202,15 +202,15 @@ def with_choices(
     one place Settings are made from command-line flags and the eval's arguments. None keeps
     the base's value."""
     base = base or Settings()
-    data = base.model_dump()
     chosen = {
-        ("generation", "mode"): mode,
-        ("generation", "model_path"): model,
-        ("retrieval", "k"): k,
-        ("generation", "temperature"): temperature,
-        ("verification", "judge"): judge,
+        "generation": {"mode": mode, "model_path": model, "temperature": temperature},
+        "retrieval": {"k": k},
+        "verification": {"judge": judge},
     }
-    for (section, name), value in chosen.items():
-        if value is not None:
-            data[section][name] = value
-    return Settings.model_validate(data)
+    sections: dict[str, BaseModel] = {}
+    for section, values in chosen.items():
+        current: BaseModel = getattr(base, section)
+        given = {name: value for name, value in values.items() if value is not None}
+        # Each section validated on its own: an error names the field as its flag does ("k").
+        sections[section] = type(current).model_validate({**current.model_dump(), **given})
+    return base.model_copy(update=sections)

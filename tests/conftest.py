@@ -24,7 +24,7 @@ def _has_vnni() -> bool:
     return any(flag in flags.split() for flag in ("avx512_vnni", "avx_vnni"))
 
 
-# The int8 encoder's vectors depend on the CPU's integer kernels (index/onnx_embedding.py):
+# The int8 encoder's vectors depend on the CPU's integer kernels (index/embedding/onnx_encoder.py):
 # with VNNI, onnxruntime accumulates exactly; AVX2 alone saturates some products. The answers'
 # heuristics were tuned where AVX2 ran: with VNNI's vectors, one "Why?" follow-up takes a
 # sentence scoring 0.03 over its bar (tests/rag/test_followup.py), and the eval's follow-up

@@ -31,7 +31,7 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str
     return done.stdout
 
 
-# What a clean clone holds; the copy keeps the link rag/models/models.txt -> models.txt.
+# What a clean clone holds; the copy keeps the link modelhome/models.txt -> models.txt.
 LEFT_OUT = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "reports", "*.egg-info", "__pycache__", ".*_cache"
 )
@@ -75,8 +75,8 @@ def test_the_wheel_indexes_and_answers_without_the_source_tree(tmp_path: Path) -
     where = _run(
         python,
         "-c",
-        "import cli, eval, index, rag, ui; "
-        "print(*(m.__file__ for m in (cli, eval, index, rag, ui)))",
+        "import cli, eval, index, modelhome, rag, ui; "
+        "print(*(m.__file__ for m in (cli, eval, index, modelhome, rag, ui)))",
         cwd=work,
         env=env,
     )

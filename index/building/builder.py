@@ -211,7 +211,7 @@ def build(
     Files that cannot be loaded are listed in `BuildReport.failed`; their previous version,
     if any, stays in the index. `rebuild=True` starts from an empty index (needed after
     changing the embedding model or chunking). `cluster` runs the reading, chunking and
-    embedding on a Ray cluster (index/cluster.py); the index written is the same.
+    embedding on a Ray cluster (index/building/cluster.py); the index written is the same.
     """
     started = time.perf_counter()
     settings = settings or IndexSettings()

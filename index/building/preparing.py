@@ -1,7 +1,7 @@
 """One file's bytes -> its document and chunk spans: the per-file work of a build.
 
 Pure of any index state, so a local build runs it in its own process and a cluster build
-(index/cluster.py) runs it on a Ray actor on any machine, with the same result.
+(index/building/cluster.py) runs it on a Ray actor on any machine, with the same result.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Who does a build's slow work: this process (`LocalWorkers`) or a Ray cluster
-(index/cluster.py `RayWorkers`). The builder hands both the same changed files and the same
+(index/building/cluster.py `RayWorkers`). The builder hands both the same changed files and the same
 groups of texts, and gets back the same results in the same order."""
 
 from __future__ import annotations

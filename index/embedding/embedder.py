@@ -70,7 +70,7 @@ def one_thread_per_encode() -> None:
 def load_embedder(name: str, encoder: str = DEFAULT_ENCODER) -> Embedder:
     """One embedder per model name and encoder per process: loading weights is the expensive
     part. A BERT model with mean pooling (all-MiniLM-L6-v2) runs in onnxruntime when it is
-    installed (index/onnx_embedding.py), in int8 or fp32 as `encoder` asks; any other model,
+    installed (index/embedding/onnx_encoder.py), in int8 or fp32 as `encoder` asks; any other model,
     or either without onnxruntime, runs in torch (fp32)."""
     if encoder not in ENCODERS:
         raise ValueError(f"encoder must be one of {ENCODERS}, not {encoder!r}")

@@ -1,5 +1,5 @@
 """The embedding model in torch (sentence-transformers): fp32, loaded on first use. Also the
-tokenizer that the ONNX encoders (onnx_embedding.py) share with it."""
+tokenizer that the ONNX encoders (onnx_encoder.py) share with it."""
 
 from __future__ import annotations
 

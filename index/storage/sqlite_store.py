@@ -155,7 +155,7 @@ class ChunkStore:
 
     def search_bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """Chunk ids ranked by BM25 for the query's content words (the rarest, when all of
-        them would make FTS5 rank too many rows: index/lexical.py); higher is better."""
+        them would make FTS5 rank too many rows: index/storage/lexical.py); higher is better."""
         words = lexical.fts5_terms(query)
         if not words:
             return []

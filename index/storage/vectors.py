@@ -15,7 +15,7 @@ in memory at 10M chunks. Past `COMPRESSED_FROM` each vector becomes `PQ_BYTES` o
 256 centroids learnt for its piece, trained on a sample), so memory holds codes, ids and the
 clusters' centroids: under 100 bytes a chunk. Codes alone rank only roughly, so the search
 takes a short list (`SHORTLIST` per result wanted) and re-ranks it by the exact inner product
-with the full vectors, which stay on disk (index/exact_vectors.py) and are read by id. PQ
+with the full vectors, which stay on disk (index/storage/exact_vectors.py) and are read by id. PQ
 rather than FAISS's scalar quantiser (384 bytes a chunk at 8 bits, no room under 400 with ids
 and centroids) or HNSW (no removal, and more memory than flat); the exact re-ranking makes the
 top results exact scores of exact vectors, so a passage's score means what it does in the

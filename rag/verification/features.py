@@ -7,7 +7,7 @@ context does not.
 
 A claim's signals are aggregated over an answer by their maximum (an answer is unsupported
 when its worst claim is), so one model scores a single claim and a whole answer alike. Which
-signals matter, and how much, is fitted on labeled data (eval/train_judge.py), not set by hand.
+signals matter, and how much, is fitted on labeled data (eval/train_judge/), not set by hand.
 Tried and left out because cross-validation showed no gain: MiniLM similarity of a claim to
 its closest context sentence (0.968/0.763/0.827 AUROC on HaluEval/RAGTruth/judge.jsonl with
 it, 0.971/0.763/0.823 without); the claim's length (a HaluEval artefact, whose invented

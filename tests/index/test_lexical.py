@@ -1,4 +1,4 @@
-"""The BM25 query (index/lexical.py) over a real SQLite FTS5 store."""
+"""The BM25 query (index/storage/lexical.py) over a real SQLite FTS5 store."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""The ONNX encoders (index/onnx_embedding.py) against sentence-transformers in torch."""
+"""The ONNX encoders (index/embedding/onnx_encoder.py) against sentence-transformers in torch."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Document titles for people (index/titles.py), through the real loaders."""
+"""Document titles for people (index/reading/titles.py), through the real loaders."""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ the quality of the order."""
 from pathlib import Path
 
 import pytest
-from rag.models.rerank import CrossEncoderReranker
 
 import index
 from index.embedding import SentenceTransformerEmbedder
+from modelhome import CrossEncoderModel
 from rag.retrieval.retriever import Retriever
 from rag.settings import RetrievalSettings
 
@@ -27,7 +27,7 @@ def tiny_cross_encoder(
 def test_reranked_hits_are_ordered_by_the_cross_encoder(
     corpus_index: Path, tiny_cross_encoder: Path
 ) -> None:
-    reranker = CrossEncoderReranker(tiny_cross_encoder)
+    reranker = CrossEncoderModel(tiny_cross_encoder)
     question = "What factors enabled deep learning to take off?"
     retriever = Retriever(index.open(corpus_index), RetrievalSettings(k=4), reranker)
     hits = retriever.retrieve(question)
