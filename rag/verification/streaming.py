@@ -22,7 +22,9 @@ from .verify import Verdict, check
 
 # Characters after which a sentence may have ended: only then is the text split again.
 _MAY_END = frozenset(".!?]\n")
-_ENDS = (".", "!", "?", '"', "”", "'", "’", ")")
+# A semicolon closes a whole clause too: the sentence splitter cuts a list ("include: 1) ...;
+# 2) ...") there, and an item it verified is not a sentence cut off mid-word.
+_ENDS = (".", "!", "?", '"', "”", "'", "’", ")", ";")
 UNSUPPORTED_MARK = "(not supported by the passages)"
 
 
