@@ -202,7 +202,7 @@ def with_choices(
     one place Settings are made from command-line flags and the eval's arguments. None keeps
     the base's value."""
     base = base or Settings()
-    chosen = {
+    chosen: dict[str, dict[str, object]] = {
         "generation": {"mode": mode, "model_path": model, "temperature": temperature},
         "retrieval": {"k": k},
         "verification": {"judge": judge},
