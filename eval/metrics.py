@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 
 def first_relevant_rank(relevant: Sequence[bool]) -> int | None:
@@ -72,6 +71,9 @@ def auroc(
         if undefined is None:
             raise ValueError("AUROC needs both labels")
         return undefined
+    # Imported here: scikit-learn takes ~2 s to import, and every `rag` command imports eval.
+    from sklearn.metrics import roc_auc_score
+
     return float(roc_auc_score(y, np.asarray(scores)))
 
 

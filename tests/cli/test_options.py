@@ -66,3 +66,14 @@ def test_a_cluster_that_cannot_be_reached_is_a_clear_error(
     err = capsys.readouterr().err
     assert "Could not connect to the Ray cluster at 127.0.0.1:1" in err, err
     assert "ray start --head" in err
+
+
+def test_the_training_commands_defaults_are_the_eval_modules() -> None:
+    """The command line names them without importing eval's training modules (scikit-learn
+    alone takes seconds to import, and every `rag` command would pay for it)."""
+    from cli import training_commands
+    from eval import grounding, probe_signals, train_judge
+
+    assert training_commands.SHARED_DATA == train_judge.SHARED_DATA
+    assert training_commands.SHARED_DATA / "grounding" == grounding.GROUNDING
+    assert training_commands.CANDIDATES == probe_signals.CANDIDATES
