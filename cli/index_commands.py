@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import index
@@ -86,6 +87,15 @@ def _build(args: argparse.Namespace) -> int:
         cluster = _cluster(args)
     except ValueError as exc:
         print(f"rag index build: {exc}", file=sys.stderr)
+        return 2
+    # A path that is not there is a mistyped argument, not a file that failed to load (which
+    # the build skips, exit 1): say so, and build nothing.
+    missing = [str(p) for p in args.paths if not Path(p).expanduser().exists()]
+    if missing:
+        print(
+            f"rag: error: no such file or folder: {', '.join(missing)}. Nothing was indexed.",
+            file=sys.stderr,
+        )
         return 2
     report = index.build(
         args.paths,

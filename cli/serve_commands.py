@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,7 @@ def register(commands: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ui.server import LOOPBACK, serve
+    from ui.ports import LOOPBACK, PortInUseError, check_port
     from ui.service import AssistantService
 
     key = api_key()
@@ -49,6 +50,13 @@ def _serve(args: argparse.Namespace) -> int:
             f"without {RAG_API_KEY}) first."
         )
         return 2
+    try:
+        check_port(args.host, args.port)
+    except PortInUseError as exc:
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return 2
+    from ui.server import serve
+
     logging.getLogger("ui").setLevel(logging.INFO)
     one_thread_per_encode()  # the server answers several requests at once (app.CONCURRENCY)
     service = AssistantService(

@@ -15,10 +15,9 @@ from fastapi import FastAPI
 
 from . import openai_api
 from .app import CONCURRENCY, CSS, JS, build_app
+from .ports import LOOPBACK, check_port
 from .service import AssistantService
 from .uploads import MAX_BYTES
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class KeyRequiredError(ValueError):
@@ -78,6 +77,7 @@ def serve(
     Beyond loopback the API needs a key: `KeyRequiredError` without one."""
     if host not in LOOPBACK and not api_key:
         raise KeyRequiredError(f"serving on {host} needs an API key")
+    check_port(host, port)
     app = make_app(service, password=password, api_key=api_key, api_only=api_only)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)

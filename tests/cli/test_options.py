@@ -77,3 +77,33 @@ def test_the_training_commands_defaults_are_the_eval_modules() -> None:
     assert training_commands.SHARED_DATA == train_judge.SHARED_DATA
     assert training_commands.SHARED_DATA / "grounding" == grounding.GROUNDING
     assert training_commands.CANDIDATES == probe_signals.CANDIDATES
+
+
+def test_a_missing_path_is_an_error_and_builds_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cli.main import main
+
+    out = tmp_path / "index"
+    assert main(["index", "build", str(tmp_path / "no-such-folder"), "--index-dir", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "no such file or folder" in error and "no-such-folder" in error
+    assert not out.exists()
+
+
+def test_a_port_in_use_is_an_error_before_anything_loads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import socket
+
+    from cli.main import main
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        # No index here: the port is checked before the index or any model is opened.
+        argv = ["serve", "--port", str(port), "--index-dir", str(tmp_path / "none")]
+        assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert f"cannot serve on 127.0.0.1:{port}" in error and "--port" in error
