@@ -23,7 +23,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from index import IndexStageError
@@ -77,6 +77,22 @@ class ChatRequest(BaseModel):
     messages: list[_Message] = Field(min_length=1)
     stream: bool = False
     temperature: float | None = Field(None, ge=0.0, le=2.0)
+    # The most tokens a model's answer may take (OpenAI's newer name first); quotes are not
+    # written by a model and ignore it.
+    max_completion_tokens: int | None = Field(None, gt=0)
+    max_tokens: int | None = Field(None, gt=0)
+    n: int = Field(1, description="answers a question: the assistant gives one")
+
+    @field_validator("n")
+    @classmethod
+    def _one_answer(cls, n: int) -> int:
+        if n != 1:
+            raise ValueError(f"the assistant gives one answer a question; n must be 1, not {n}")
+        return n
+
+    @property
+    def answer_tokens(self) -> int | None:
+        return self.max_completion_tokens or self.max_tokens
 
 
 def model_modes(llm: bool) -> dict[str, AskMode]:
@@ -193,34 +209,34 @@ class ChatCompletions:
             raise APIError(400, str(exc)) from exc
         reply = _Reply(request.model)
         if request.stream:
-            stream = self._stream(reply, question, history, mode, request.temperature)
+            stream = self._stream(reply, question, history, mode, request)
             return StreamingResponse(stream, media_type="text/event-stream")
         async with self._slots:
-            said, answer = await run_in_threadpool(
-                self._answer, question, history, mode, request.temperature
-            )
+            said, answer = await run_in_threadpool(self._answer, question, history, mode, request)
         return JSONResponse(reply.completion(said + ending(said, answer), answer))
 
     def _answer(
-        self, question: str, history: list[dict[str, str]], mode: AskMode, temp: float | None
+        self, question: str, history: list[dict[str, str]], mode: AskMode, request: ChatRequest
     ) -> tuple[str, Answer]:
         """What the stream says (a failed model answer's notice included) and the answer."""
         try:
-            response = self._response(question, history, mode, temp)
+            response = self._response(question, history, mode, request)
             return "".join(response), response.answer
         except (RagError, IndexStageError, ModelError) as exc:
             raise APIError(503, str(exc)) from exc
 
     def _response(
-        self, question: str, history: list[dict[str, str]], mode: AskMode, temp: float | None
+        self, question: str, history: list[dict[str, str]], mode: AskMode, request: ChatRequest
     ) -> Response:
         settings = self.service.settings
+        temp = request.temperature
         return self.service.ask_stream(
             question,
             history,
             k=settings.retrieval.k,
             mode=mode,
             temperature=settings.generation.temperature if temp is None else temp,
+            max_tokens=request.answer_tokens,
         )
 
     async def _stream(
@@ -229,7 +245,7 @@ class ChatCompletions:
         question: str,
         history: list[dict[str, str]],
         mode: AskMode,
-        temp: float | None,
+        request: ChatRequest,
     ) -> AsyncIterator[str]:
         """Server-sent events: the answer's text as it is produced, then its sources block,
         then a last chunk with the citations; an error mid-way is an `error` event."""
@@ -237,7 +253,7 @@ class ChatCompletions:
             yield reply.event({"role": "assistant", "content": ""})
             sent = ""
             try:
-                response = self._response(question, history, mode, temp)
+                response = self._response(question, history, mode, request)
                 async for delta in iterate_in_threadpool(response):
                     sent += delta
                     yield reply.event({"content": delta})
@@ -302,6 +318,18 @@ def router(service: AssistantService, *, key: str | None, concurrency: int) -> A
     @routes.post("/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> JSONResponse | StreamingResponse:
         return await api.complete(api.parse(await request.body()))
+
+    # Answered here, in OpenAI's error shape: otherwise the web app mounted at "/" takes them
+    # and says {"detail": "Not Found"}.
+    @routes.api_route("/chat/completions", methods=["GET", "PUT", "PATCH", "DELETE"])
+    def wrong_method(request: Request) -> None:
+        raise APIError(405, f"{request.method} is not allowed here: POST a chat completion")
+
+    @routes.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def unknown(path: str) -> None:
+        raise APIError(
+            404, f"no endpoint /v1/{path}: this server has /v1/models and /v1/chat/completions"
+        )
 
     return routes
 

@@ -89,13 +89,21 @@ class AssistantService:
         k: int,
         mode: AskMode,
         temperature: float,
+        max_tokens: int | None = None,
     ) -> Response:
-        """A streamed answer; the Assistant it comes from stays open until it has finished."""
+        """A streamed answer; the Assistant it comes from stays open until it has finished.
+        `max_tokens`: the most a model's answer may take (None: the settings')."""
 
         def leased() -> Generator[str, None, Answer]:
             with self.using() as assistant:
-                if temperature != assistant.settings.generation.temperature:
-                    assistant = assistant.with_generation(temperature=temperature)
+                generation = assistant.settings.generation
+                changes: dict[str, object] = {}
+                if temperature != generation.temperature:
+                    changes["temperature"] = temperature
+                if max_tokens is not None and max_tokens != generation.max_answer_tokens:
+                    changes["max_answer_tokens"] = max_tokens
+                if changes:
+                    assistant = assistant.with_generation(**changes)
                 response = assistant.ask_stream(question, history, k=k, mode=mode)
                 yield from response
                 return response.answer

@@ -158,6 +158,9 @@ def test_bad_requests_get_400_with_a_message_and_the_server_stays_up(
         client.chat.completions.create(
             model="gpt-4o", messages=[{"role": "user", "content": TABULAR}]
         )
+    two = {"messages": [{"role": "user", "content": TABULAR}], "n": 2}
+    status, body = post(url, json.dumps(two).encode())
+    assert status == 400 and "n must be 1" in body["error"]["message"]
     # Still answering.
     assert (
         client.chat.completions.create(model="rag", messages=[{"role": "user", "content": TABULAR}])
@@ -238,6 +241,23 @@ def test_the_password_guards_the_page_and_keys_the_api(tmp_path: Path, corpus_in
         running.close()
 
 
+def test_other_methods_and_paths_are_refused_in_openais_shape(api: str) -> None:
+    """Not the web app's {"detail": "Not Found"}: the API's error, which clients parse."""
+    for method, path, status, said in (
+        ("GET", "/chat/completions", 405, "POST a chat completion"),
+        ("POST", "/completions", 404, "no endpoint /v1/completions"),
+        ("GET", "/embeddings", 404, "/v1/chat/completions"),
+    ):
+        request = urllib.request.Request(
+            api + path, method=method, headers={"Authorization": f"Bearer {KEY}"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == status
+        error = json.loads(refused.value.read())["error"]
+        assert said in error["message"] and error["type"] == "invalid_request_error"
+
+
 def test_a_real_chat_model_answers_through_the_api_verified(
     tmp_path: Path, corpus_index: Path, smol: Path
 ) -> None:
@@ -268,5 +288,9 @@ def test_a_real_chat_model_answers_through_the_api_verified(
         assert all(sentence not in streamed for sentence in held)
         citations = chunks[-1].choices[0].delta.model_extra["citations"]  # type: ignore[index]
         assert citations == [c.to_dict() for c in answer.citations]
+        # max_tokens reaches the model: a 3-token budget leaves it no whole sentence.
+        short = client.chat.completions.create(model="rag-llm", messages=messages, max_tokens=3)  # type: ignore[arg-type]
+        rag = short.model_extra["rag"]  # type: ignore[index]
+        assert rag["mode"] == "extractive" and "stopped mid-sentence" in rag["notice"]
     finally:
         running.close()
