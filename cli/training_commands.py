@@ -7,13 +7,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from eval.datasets import SHARED_DATA
 from rag.verification import WEIGHTS_FILE
 
 from .options import add_judge
 
-# Where ../shared/data lies beside a checkout; the eval modules are imported only when a
-# training command runs (scikit-learn alone takes ~2 s to import).
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The eval modules are imported only when a training command runs (scikit-learn alone takes
+# ~2 s to import): their choices are named here.
 CANDIDATES = ("alignment", "likelihood", "nli")  # eval/probe_signals.py's
 
 

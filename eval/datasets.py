@@ -9,6 +9,8 @@ from typing import Any
 
 DATASETS = Path(__file__).with_name("datasets")
 DEFAULT_QA = DATASETS / "qa.jsonl"
+# The public labelled data beside a checkout (read where it lies, never copied).
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_JUDGE = DATASETS / "judge.jsonl"
 DEFAULT_CONVERSATIONS = DATASETS / "conversations.jsonl"
 

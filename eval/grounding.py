@@ -22,11 +22,10 @@ from pathlib import Path
 
 from rag.verification import make_judge
 
-from .datasets import JudgeRow
+from .datasets import SHARED_DATA, JudgeRow
 from .judge_validation import JudgeValidation, validate_judge
 
-ROOT = Path(__file__).resolve().parent.parent
-GROUNDING = ROOT.parent / "shared" / "data" / "grounding"
+GROUNDING = SHARED_DATA / "grounding"
 SMALL_BILLIONS = 8.0
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)([BM])\b", re.IGNORECASE)
 

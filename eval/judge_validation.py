@@ -16,7 +16,7 @@ from rag.verification import (
     OverlapJudge,
     addresses,
     context_text,
-    default_weights,
+    gate_share,
     shows,
 )
 
@@ -108,8 +108,7 @@ def score(
     judge: Judge, rows: Sequence[JudgeRow], min_supported: float | None = None
 ) -> tuple[Scores, list[float]]:
     """`min_supported` None: the share fitted with the default judge."""
-    if min_supported is None:
-        min_supported = default_weights().min_supported
+    min_supported = gate_share(min_supported)
     started = time.perf_counter()
     judgments = [judge.judge(r.context, r.answer, r.question or None) for r in rows]
     seconds = time.perf_counter() - started

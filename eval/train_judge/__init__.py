@@ -40,7 +40,8 @@ import numpy as np
 
 from rag.verification import WEIGHTS_FILE
 
-from .data import FILES, QA, SHARED_DATA, Labelled, Table, labelled, load, table_of
+from ..datasets import SHARED_DATA
+from .data import FILES, QA, Labelled, Table, labelled, load, table_of
 from .fit import JUDGES, Fitted, Held, Judge, cross_validate, fit, folds_of
 from .report import CARD, report, write
 

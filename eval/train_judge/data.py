@@ -24,8 +24,6 @@ from ..grounding import load_grounding
 
 NAN = float("nan")
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = ROOT.parent / "shared" / "data"
 FILES = {"ragtruth": "ragtruth_qa_dev.jsonl", "halueval": "halueval_qa_dev.jsonl"}
 QA = ("grounding-qa", "ragtruth")  # the answers the gate is chosen and measured on
 LEXICAL = 8  # the lexical judge's signals: the first 8 of CLAIM_FEATURES

@@ -29,6 +29,7 @@ from .judge import (
     OverlapJudge,
     context_text,
     default_weights,
+    gate_share,
     split_claims,
 )
 from .judges import judge_names, make_judge, register_judge
@@ -62,6 +63,7 @@ __all__ = [
     "default_weights",
     "ends_a_sentence",
     "enough",
+    "gate_share",
     "judge_names",
     "make_judge",
     "passes",

@@ -12,7 +12,7 @@ from pathlib import Path
 from modelhome import CrossEncoderModel
 
 from ..models import Prompt, TextModel
-from .judge import ClaimVerdict, Judgment, context_text, default_weights, split_claims
+from .judge import ClaimVerdict, Judgment, context_text, gate_share, split_claims
 
 
 class ClaimByClaim:
@@ -22,10 +22,7 @@ class ClaimByClaim:
     threshold = 0.5
 
     def __init__(self, min_supported: float | None = None) -> None:
-        # No gate was fitted with these judges: the fitted judge's share.
-        self.min_supported = (
-            default_weights().min_supported if min_supported is None else min_supported
-        )
+        self.min_supported = gate_share(min_supported)  # none was fitted with these judges
 
     def unsupported(self, context: str, claim: str) -> float:
         raise NotImplementedError

@@ -129,6 +129,11 @@ def default_weights() -> JudgeWeights:
     return JudgeWeights.read()
 
 
+def gate_share(min_supported: float | None) -> float:
+    """`min_supported`, or when None the gate's share fitted with the default judge."""
+    return default_weights().min_supported if min_supported is None else min_supported
+
+
 class Featurizer:
     """The judge's signals for (context, claims, question), with contexts prepared once: the
     same passages are judged against many claims (each citation of an answer, then the eval).
@@ -202,10 +207,7 @@ class OverlapJudge:
 
     def __init__(self, threshold: float = 0.25, min_supported: float | None = None) -> None:
         self.threshold = threshold
-        # No gate was fitted with it: the fitted judge's share.
-        self.min_supported = (
-            default_weights().min_supported if min_supported is None else min_supported
-        )
+        self.min_supported = gate_share(min_supported)  # none was fitted with it
 
     def judge(
         self, context: str | Sequence[str], answer: str, question: str | None = None
