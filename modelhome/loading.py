@@ -1,5 +1,6 @@
 """The one place a model is constructed: sentence-transformers models, cross-encoders,
-onnxruntime sessions, tokenizers, llama.cpp models and the language identifier.
+onnxruntime sessions, tokenizers (transformers' and the bare Rust `tokenizers`), llama.cpp
+models and the language identifier.
 
 Each is loaded once per process for the same arguments, and handed to every stage that asks:
 loading weights is the expensive part, and a second copy of a gigabyte GGUF would be felt.
@@ -7,7 +8,8 @@ Loading is thread-safe: two threads asking for one model wait for one load (a lo
 so two different models still load side by side). tests/test_architecture.py checks that no
 other module calls these constructors.
 
-Only `transformer`, read once to export it to ONNX, is not kept.
+Only `transformer` and `sequence_classifier`, read once to export them to ONNX, and
+`trainable_cross_encoder`, made to be trained, are not kept.
 The libraries are imported inside the functions: a process imports only what it loads.
 """
 
@@ -83,6 +85,22 @@ def tokenizer(path: Path) -> Any:
     return once(("tokenizer", str(path)), load)
 
 
+def fast_tokenizer(path: Path, max_length: int) -> Any:
+    """A `tokenizers` tokenizer from its tokenizer.json: the Rust library alone, so a process
+    that only runs an ONNX model never imports transformers or torch. Pairs are cut as
+    transformers cuts them (`longest_first`) and padded to the longest of a batch."""
+
+    def load() -> Any:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(path))
+        tokenizer.enable_truncation(max_length, strategy="longest_first")
+        tokenizer.enable_padding()
+        return tokenizer
+
+    return once(("fast-tokenizer", str(path), max_length), load)
+
+
 def transformer(path: Path) -> Any:
     """A model folder's bare transformer in torch, not kept: read once, to export it."""
     from transformers import AutoModel
@@ -90,6 +108,21 @@ def transformer(path: Path) -> Any:
 
     hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return AutoModel.from_pretrained(str(path)).eval()
+
+
+def sequence_classifier(path: Path) -> Any:
+    """A model folder's sequence classifier in torch, not kept: read once, to export it."""
+    from transformers import AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification.from_pretrained(str(path)).eval()
+
+
+def trainable_cross_encoder(base: Path, max_length: int) -> Any:
+    """A fresh one-logit cross-encoder on `base`'s weights, to be trained, not kept: on the GPU
+    when there is one."""
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(str(base), num_labels=1, max_length=max_length)
 
 
 def onnx_session(model: Path, threads: int = 1) -> Any:

@@ -113,6 +113,7 @@ class Assistant:
         self._retriever.warm_up()
         self._extractive.warm_up(self.index.chunks())
         self._language.unserved("warm up")  # loads the language identifier, if it is used
+        self.judge.claim("A passage to warm up with.", "The judge is warm.")  # loads its model
         if self.generator is not None:
             self.generator.load()
 

@@ -105,6 +105,8 @@ CONSTRUCTORS = (
     "LanguageIdentifier.from_model_file",
     "AutoTokenizer.from_pretrained",
     "AutoModel.from_pretrained",
+    "AutoModelForSequenceClassification.from_pretrained",
+    "Tokenizer.from_file",
 )
 MODEL_HOME = "modelhome/loading.py"
 

@@ -33,6 +33,7 @@ from .judge import (
     split_claims,
 )
 from .judges import judge_names, make_judge, register_judge
+from .meaning import MeaningJudge
 from .streaming import Released, SentenceGate, ends_a_sentence
 from .verify import Verdict, passes, verify
 
@@ -51,6 +52,7 @@ __all__ = [
     "Judgment",
     "LLMJudge",
     "LearnedJudge",
+    "MeaningJudge",
     "NLIJudge",
     "OverlapJudge",
     "Released",

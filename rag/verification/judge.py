@@ -152,7 +152,7 @@ class Featurizer:
 class LearnedJudge:
     """Scores each claim and the whole answer with the fitted model."""
 
-    name = "learned"
+    name = "lexical"
 
     def __init__(
         self,

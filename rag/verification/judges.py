@@ -2,7 +2,9 @@
 answers. Adding a judge is one module (a class that is a `Judge`) plus one entry here, or a
 call to `register_judge` from outside.
 
-- `learned` (default): the fitted lexical judge (judge.py, judge_weights.json);
+- `meaning` (default): the cross-encoder trained here, shipped in the wheel (meaning.py);
+- `lexical`: the fitted lexical judge (judge.py, judge_weights.json), fast and model-free;
+  `learned`, its former name, still chooses it;
 - `overlap`: the share of the answer's words the context lacks, the baseline to beat;
 - `nli`: the NLI cross-encoder of models.txt (role `judge`), when installed;
 - `llm`: the language model answering, asked whether the context supports each claim.
@@ -18,9 +20,14 @@ from ..models import TextModel
 from ..settings import VerificationSettings
 from .by_claim import LLMJudge, NLIJudge
 from .judge import Judge, LearnedJudge, OverlapJudge
+from .meaning import MeaningJudge
 
 # A judge is made from the verification settings and, for a judge that asks it, the model.
 Maker = Callable[[VerificationSettings, TextModel | None], Judge]
+
+
+def _meaning(settings: VerificationSettings, generator: TextModel | None) -> Judge:
+    return MeaningJudge(settings.threshold, settings.min_supported)
 
 
 def _learned(settings: VerificationSettings, generator: TextModel | None) -> Judge:
@@ -47,7 +54,14 @@ def _llm(settings: VerificationSettings, generator: TextModel | None) -> Judge:
     return LLMJudge(generator, settings.min_supported)
 
 
-_JUDGES: dict[str, Maker] = {"learned": _learned, "overlap": _overlap, "nli": _nli, "llm": _llm}
+_JUDGES: dict[str, Maker] = {
+    "meaning": _meaning,
+    "lexical": _learned,
+    "overlap": _overlap,
+    "nli": _nli,
+    "llm": _llm,
+}
+_FORMER = {"learned": "lexical"}  # names settings files and scripts may still use
 
 
 def register_judge(name: str, maker: Maker) -> None:
@@ -56,7 +70,8 @@ def register_judge(name: str, maker: Maker) -> None:
 
 
 def judge_names() -> tuple[str, ...]:
-    return tuple(_JUDGES)
+    """The choices of `--judge`, former names included."""
+    return (*_JUDGES, *_FORMER)
 
 
 def make_judge(
@@ -65,7 +80,7 @@ def make_judge(
     """The judge called `name`, from settings and installed models only: no index is opened.
     `ModelMissingError` when it needs a model that is not here."""
     try:
-        maker = _JUDGES[name]
+        maker = _JUDGES[_FORMER.get(name, name)]
     except KeyError:
         raise ValueError(f"unknown judge {name!r}; choose from {', '.join(_JUDGES)}") from None
     return maker(settings or VerificationSettings(), generator)
