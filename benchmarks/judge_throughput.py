@@ -25,8 +25,14 @@ import numpy as np
 from eval.datasets import DEFAULT_JUDGE, JudgeRow, load_judge
 from eval.train_judge import FILES, SHARED_DATA
 from modelhome.pair_classifier import PairClassifier
-from rag.verification import Judge, LearnedJudge, MeaningJudge, OverlapJudge, split_claims
-from rag.verification.evidence import passage_sentences
+from rag.verification import (
+    Judge,
+    LearnedJudge,
+    MeaningJudge,
+    OverlapJudge,
+    passage_sentences,
+    split_claims,
+)
 
 REPEATS = 3
 

@@ -94,7 +94,7 @@ def by_group(answers: Sequence[Answer]) -> dict[str, list[Answer]]:
     return {name: rows for name, rows in groups.items() if rows}
 
 
-def measure(data: Path = GROUNDING, task: str = "ragtruth-qa", judge_name: str = "learned") -> None:
+def measure(data: Path = GROUNDING, task: str = "ragtruth-qa", judge_name: str = "lexical") -> None:
     """Print the judge's AUROC and the gate's shown shares per model size (`rag eval
     grounding`); `task` "all" takes every task."""
     answers = load_grounding(data, None if task == "all" else task)

@@ -145,8 +145,10 @@ def validate_judge(
     skipped: Sequence[str] = (),
     min_supported: float | None = None,
 ) -> JudgeValidation:
-    scores, values = score(judge, rows, min_supported)
-    baseline, _ = score(OverlapJudge(), rows, min_supported)
+    # The gate's share validated with this judge, unless one is given: both judges use it.
+    share = judge.min_supported if min_supported is None else min_supported
+    scores, values = score(judge, rows, share)
+    baseline, _ = score(OverlapJudge(), rows, share)
     by_kind = {}
     for kind in sorted({r.kind for r in rows if r.label == 1 and r.kind}):
         picked = [

@@ -52,7 +52,7 @@ def run_eval(
     index_dir: str | Path | None = None,
     mode: AskMode = "auto",
     model: Path | str | None = None,
-    judge: str | Judge = "learned",
+    judge: str | Judge = "lexical",
     k: int = 5,
     conversations: str | Path | None = None,
     progress: bool = False,

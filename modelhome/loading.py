@@ -88,14 +88,14 @@ def tokenizer(path: Path) -> Any:
 def fast_tokenizer(path: Path, max_length: int) -> Any:
     """A `tokenizers` tokenizer from its tokenizer.json: the Rust library alone, so a process
     that only runs an ONNX model never imports transformers or torch. Pairs are cut as
-    transformers cuts them (`longest_first`) and padded to the longest of a batch."""
+    transformers cuts them (`longest_first`); the caller pads."""
 
     def load() -> Any:
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(path))
         tokenizer.enable_truncation(max_length, strategy="longest_first")
-        tokenizer.enable_padding()
+        tokenizer.no_padding()  # a tokenizer.json may pad to a fixed length (MiniLM's: 128)
         return tokenizer
 
     return once(("fast-tokenizer", str(path), max_length), load)

@@ -21,6 +21,9 @@ from .errors import ModelMissingError
 
 SHIPPED = Path(__file__).with_name("meaning")  # the judge trained by eval/train_crossencoder
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# One pair a run: int8 dynamic quantisation scales activations per run, so a pair's score
+# would shift (~1e-3) with whatever shares its batch; alone, it is the same every time.
+BATCH = 1
 
 
 class PairClassifier:
@@ -40,17 +43,29 @@ class PairClassifier:
         self.probabilities([("warm", "up")])
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        if not pairs:
-            return np.zeros(0)
+        """Pairs are run `BATCH` at a time, of like lengths: a batch is padded to its longest
+        pair, and memory grows with the batch times the square of its length."""
         tokenizer = loading.fast_tokenizer(
             self.folder / "tokenizer.json", self.config["max_length"]
         )
         session = loading.onnx_session(self.folder / "model.onnx", self.threads)
         encoded = tokenizer.encode_batch([(p, h) for p, h in pairs])
-        feed = {
-            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
-        }
-        (logits,) = session.run(None, {k: feed[k] for k in _INPUTS})
-        return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).reshape(-1))))
+        order = np.argsort([len(e.ids) for e in encoded], kind="stable")
+        out = np.zeros(len(pairs))
+        for start in range(0, len(pairs), BATCH):
+            chosen = order[start : start + BATCH]
+            feed = _padded([encoded[i] for i in chosen])
+            (logits,) = session.run(None, feed)
+            out[chosen] = 1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64).reshape(-1)))
+        return out
+
+
+def _padded(encoded: Sequence[Any]) -> dict[str, np.ndarray]:
+    """The model's inputs, padded with zeros ([PAD], no attention) to the longest pair."""
+    width = max(len(e.ids) for e in encoded)
+    feed = {name: np.zeros((len(encoded), width), dtype=np.int64) for name in _INPUTS}
+    for row, e in enumerate(encoded):
+        feed["input_ids"][row, : len(e.ids)] = e.ids
+        feed["attention_mask"][row, : len(e.ids)] = e.attention_mask
+        feed["token_type_ids"][row, : len(e.ids)] = e.type_ids
+    return feed

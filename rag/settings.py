@@ -115,9 +115,12 @@ class VerificationSettings(BaseModel):
 
     model_config = _STRICT
     judge: str = Field(
-        "learned",
+        "lexical",
         description="The judge that verifies answers, by name (rag/verification/judges.py): "
-        "learned, overlap, nli (the cross-encoder of models.txt, when installed) or llm.",
+        "lexical (the fitted word-level judge; 'learned' is its former name), meaning (the "
+        "cross-encoder trained here, shipped in the wheel: not yet better on held-out answers, "
+        "see modelhome/meaning/card.md), overlap, nli (the cross-encoder of models.txt, when "
+        "installed) or llm.",
     )
     threshold: float | None = Field(
         None,

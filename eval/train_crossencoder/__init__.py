@@ -26,7 +26,7 @@ from pathlib import Path
 
 from modelhome import find
 from modelhome.pair_classifier import SHIPPED, PairClassifier
-from rag.verification.meaning import MeaningJudge
+from rag.verification import MeaningJudge
 
 from ..datasets import SHARED_DATA
 from . import data, report

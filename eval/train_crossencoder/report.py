@@ -18,15 +18,21 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.verification import Judge, Judgment, OverlapJudge, make_judge
-from rag.verification.judge import context_text
-from rag.verification.meaning import MeaningJudge
+from rag.verification import (
+    Judge,
+    Judgment,
+    MeaningJudge,
+    OverlapJudge,
+    context_text,
+    make_judge,
+)
 
 from .. import metrics
 from ..grounding import is_small
 from ..judge_validation import shown
 from ..train_judge import Labelled, labelled
 from . import data as d
+from .negatives import NEGATIVE_KINDS
 
 QA = ("grounding-qa", "ragtruth")
 SHARES = (0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 1.0)
@@ -173,7 +179,7 @@ def kinds_report(judge: MeaningJudge, pairs: Sequence[d.Pair], threshold: float)
     """Part 3: each generated kind on held-out passages: the share scored unsupported."""
     held = [p for p in pairs if p.dataset == "negatives" and d.held_out(p)]
     print(f"\nGenerated kinds on held-out passages (threshold {threshold:.2f}): rejected")
-    for kind in ("sentence", "true elsewhere", *d.make.NEGATIVE_KINDS):
+    for kind in ("sentence", "true elsewhere", *NEGATIVE_KINDS):
         chosen = [p for p in held if p.kind == kind]
         if not chosen:
             continue

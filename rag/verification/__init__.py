@@ -7,6 +7,7 @@ Assistant and the eval, is in gate.py, and what a claim changes in its passage i
 contradiction.py."""
 
 from .by_claim import LLMJudge, NLIJudge
+from .evidence import BUDGET, Evidence, evidence, passage_sentences
 from .features import (
     CLAIM_FEATURES,
     FEATURES,
@@ -38,6 +39,7 @@ from .streaming import Released, SentenceGate, ends_a_sentence
 from .verify import Verdict, passes, verify
 
 __all__ = [
+    "BUDGET",
     "CHANGED",
     "CLAIM_FEATURES",
     "EMPTY",
@@ -46,6 +48,7 @@ __all__ = [
     "Checked",
     "ClaimVerdict",
     "ContextView",
+    "Evidence",
     "Featurizer",
     "Judge",
     "JudgeWeights",
@@ -65,9 +68,11 @@ __all__ = [
     "default_weights",
     "ends_a_sentence",
     "enough",
+    "evidence",
     "gate_share",
     "judge_names",
     "make_judge",
+    "passage_sentences",
     "passes",
     "register_judge",
     "shows",

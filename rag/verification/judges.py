@@ -2,9 +2,10 @@
 answers. Adding a judge is one module (a class that is a `Judge`) plus one entry here, or a
 call to `register_judge` from outside.
 
-- `meaning` (default): the cross-encoder trained here, shipped in the wheel (meaning.py);
-- `lexical`: the fitted lexical judge (judge.py, judge_weights.json), fast and model-free;
-  `learned`, its former name, still chooses it;
+- `lexical` (default): the fitted lexical judge (judge.py, judge_weights.json), fast and
+  model-free; `learned`, its former name, still chooses it;
+- `meaning`: the cross-encoder trained here, shipped in the wheel (meaning.py); not the
+  default until it beats `lexical` on held-out answers (modelhome/meaning/card.md);
 - `overlap`: the share of the answer's words the context lacks, the baseline to beat;
 - `nli`: the NLI cross-encoder of models.txt (role `judge`), when installed;
 - `llm`: the language model answering, asked whether the context supports each claim.

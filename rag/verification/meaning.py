@@ -16,6 +16,7 @@ from modelhome.pair_classifier import PairClassifier
 
 from ..text import lexicon
 from .evidence import evidence, passage_sentences
+from .features import says_something
 from .judge import EMPTY, ClaimVerdict, Judgment, answer_score, context_text, split_claims
 
 
@@ -50,7 +51,7 @@ class MeaningJudge:
         the model: nothing is cheaper or surer. (Not any substring: "X is Y" inside "it is not
         true that X is Y" is no quote.)"""
         cut = [evidence(passage, c) for c in claims]
-        said = [i for i, c in enumerate(claims) if lexicon.content_stems(c)]
+        said = [i for i, c in enumerate(claims) if says_something(c)]
         quoted = {i for i in said if _quotes(passage, claims[i])}
         asked = [i for i in said if i not in quoted]
         supported = self.classifier.probabilities([(cut[i].text, claims[i]) for i in asked])

@@ -20,7 +20,7 @@ from eval.scoring import _correctness
 from rag import Answer, Assistant, Settings
 from rag.models.llama import Prompt
 from rag.settings import GenerationSettings
-from rag.verification import default_weights
+from rag.verification import make_judge
 
 from ..conftest import VNNI
 
@@ -38,7 +38,7 @@ def extractive_report(corpus_index: Path) -> EvalReport:
 
 def test_extractive_mode_is_faithful(extractive_report: EvalReport) -> None:
     m = extractive_report.metrics
-    assert extractive_report.mode == "extractive" and extractive_report.judge == "learned"
+    assert extractive_report.mode == "extractive" and extractive_report.judge == "lexical"
     assert m["faithfulness"] is not None and m["faithfulness"] >= 0.95
     assert m["recall@5"] is not None and m["recall@5"] >= 0.9
     assert m["off_topic_abstention"] == 1.0 and m["false_abstention_rate"] == 0.0
@@ -186,7 +186,7 @@ def test_reports_are_written_with_plots(tmp_path: Path, extractive_report: EvalR
     assert len(data["questions"]) == len(extractive_report.questions)
     page = html_path.read_text()
     assert page.count('src="data:image/png;base64,') == 3
-    assert "learned" in page and "q01" in page and "verified" in page
+    assert "lexical" in page and "q01" in page and "verified" in page
     assert "near_miss" in page and "Conversations: follow-up rewriting" in page
 
 
@@ -230,10 +230,10 @@ def test_cli_eval_writes_reports_and_gates(tmp_path: Path, corpus_index: Path) -
         timeout=900,
     )
     (result,) = json.loads(judge.stdout)
-    assert result["judge"]["judge"] == "learned" and result["baseline"]["judge"] == "overlap"
+    assert result["judge"]["judge"] == "lexical" and result["baseline"]["judge"] == "overlap"
     assert result["judge"]["auroc"] > result["baseline"]["auroc"] and len(result["scores"]) >= 60
     gate = result["judge"]["gate"]  # what the answer gate would show with this judge
     # The gate's share is the one fitted with the judge (rag eval train-judge).
-    assert gate["min_supported"] == default_weights().min_supported
+    assert gate["min_supported"] == make_judge("lexical").min_supported
     assert gate["supported_shown"] > gate["unsupported_shown"]
     assert not (tmp_path / "empty-home").exists()

@@ -16,7 +16,7 @@ from eval.train_crossencoder.export import ship
 from eval.train_crossencoder.fit import MAX_LENGTH, Recipe, fine_tune
 from modelhome import find, loading
 from modelhome.pair_classifier import PairClassifier
-from rag.verification.meaning import MeaningJudge
+from rag.verification import MeaningJudge
 
 PAIRS = [
     Pair(
@@ -59,7 +59,7 @@ def test_train_export_and_read_back(tmp_path: Path) -> None:
     assert alone[0] == pytest.approx(probabilities[1], abs=1e-4)
 
     judge = MeaningJudge(classifier=classifier)
-    judgment = judge.judge([PAIRS[0].premise], "The Drever hunts deer. Well, okay.")
+    judgment = judge.judge([PAIRS[0].premise], "The Drever hunts deer. Based on the passages:")
     assert [c.reason for c in judgment.claims] == ["", "says nothing"]
 
 

@@ -3,7 +3,7 @@ passage's order, within the word budget."""
 
 from __future__ import annotations
 
-from rag.verification.evidence import evidence
+from rag.verification import evidence
 
 FILLER = " ".join(f"Filler sentence number {i} talks about weather and tea." for i in range(40))
 

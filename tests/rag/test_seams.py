@@ -90,7 +90,7 @@ def test_a_judge_is_chosen_on_the_command_line() -> None:
 
 
 def test_an_unknown_judge_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="learned, overlap, nli, llm"):
+    with pytest.raises(ValueError, match="meaning, lexical, overlap, nli, llm"):
         make_judge("oracle")
 
 
