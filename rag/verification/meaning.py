@@ -19,6 +19,8 @@ from .evidence import evidence, passage_sentences
 from .features import says_something
 from .judge import EMPTY, ClaimVerdict, Judgment, answer_score, context_text, split_claims
 
+LEAD_WORDS = 5  # "What they do say:", "According to the report:" before a quote
+
 
 class MeaningJudge:
     name = "meaning"
@@ -72,12 +74,16 @@ def _flat(text: str) -> str:
 
 
 def _quotes(passage: str, claim: str) -> bool:
-    wanted = _flat(claim)
-    reach = len(claim) + 64  # whitespace may shrink when flattened; never grow
-    return any(
-        _flat(passage[start : start + reach]).startswith(wanted)
-        for (start, _), _ in passage_sentences(passage)
-    )
+    head, colon, tail = claim.partition(": ")
+    candidates = [claim]
+    if colon and len(head.split()) <= LEAD_WORDS:  # a lead-in: "What they do say: <quote>"
+        candidates.append(tail)
+    starts = [start for (start, _), _ in passage_sentences(passage)]
+    for wanted in map(_flat, candidates):
+        reach = len(wanted) + 64  # whitespace may shrink when flattened; never grow
+        if any(_flat(passage[s : s + reach]).startswith(wanted) for s in starts):
+            return True
+    return False
 
 
 def _novel(claim: str, passage_stems: set[str]) -> tuple[str, ...]:

@@ -53,6 +53,10 @@ def test_it_separates_held_out_entailment_pairs(judge: MeaningJudge) -> None:
 def test_a_quote_is_supported_without_the_model(judge: MeaningJudge) -> None:
     quote = "The Finnish Hound is a dog breed from Finland, bred to hunt hares and foxes."
     assert judge.claim(HOUNDS, quote).score == 0.0
+    # After a short lead-in, as an abstention quotes, or from a sentence of a list.
+    assert judge.claim(HOUNDS, f"What they do say: {quote}").score == 0.0
+    listed = "Key breeds: the Drever (1953) and the Finnish Hound."
+    assert judge.claim(f"{listed}\n{HOUNDS}", listed).score == 0.0
     # Words of the passage that are not a run from a sentence's start are read by the model.
     assert judge.claim("It is not true that the moon is cheese.", "The moon is cheese.").score > 0
 
