@@ -118,6 +118,7 @@ def answers_report(judge: Judge, data: Path) -> Gate:
         (OverlapJudge(), Gate(0.25, lexical.min_supported)),
     ]
     print(f"\nHeld-out QA answers (source and model unseen): {len(test)}")
+    print("  (lexical was fitted on all of these answers, judge_weights.json: not held out)")
     print(
         f"  {'answers':<24} {'judge':<8} {'n':>5} {'supported shown':>16} "
         f"{'unsupported shown':>18} {'AUROC':>6}"
