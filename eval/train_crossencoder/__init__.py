@@ -6,10 +6,10 @@ and on sets it may never train on; shipped as int8 ONNX in modelhome/meaning.
     python -m eval.train_crossencoder [--data ../shared/data] [--out modelhome/meaning]
                                       [--work DIR] [--epochs 1]
 
-Stages (each prints what it did): build the pairs (data.py), fine-tune (fit.py, ~40 min on 2
-CPU cores; a GPU is used when there is one), export (export.py), validate (report.py): the
-gate's threshold and share are chosen on the train side of the folds and written to the
-model's config.json, then the held-out figures are printed and written to the card.
+Stages (each prints what it did): build the pairs (data.py, ~4 min), fine-tune (fit.py, ~25 min
+on 2 CPU cores; a GPU is used when there is one), export (export.py), validate (report.py,
+~15 min): the gate's threshold and share are chosen on the train side of the folds and written
+to the model's config.json, then the held-out figures are printed and written to the card.
 Seeded throughout; figures move by a few thousandths between CPUs (int8 and thread order).
 """
 
@@ -77,7 +77,11 @@ def evaluate(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m eval.train_crossencoder", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.train_crossencoder",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data", type=Path, default=SHARED_DATA)
     parser.add_argument("--out", type=Path, default=SHIPPED)
     parser.add_argument("--work", type=Path, default=Path("build/crossencoder"))
