@@ -41,7 +41,7 @@ def print_answer(answer: Answer, *, shown: str = "", said: set[str] | None = Non
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            page = f", page {c.page}" if c.page is not None else ""
+            page = f", {c.page_label}" if c.page_label else ""
             badge = "verified" if c.verified else "NOT SUPPORTED"
             badge += ", attributed by the verifier" if c.attributed else ""
             quote = " ".join(c.quote.split())  # one line, though it spans a paragraph break

@@ -22,7 +22,7 @@ from .errors import (
 from .reader import Index
 from .reader import open_index as open
 from .reading.loaders import SUPPORTED
-from .records import BuildReport, Chunk, Document, FailedFile, Page
+from .records import BuildReport, Chunk, Document, FailedFile, Page, page_label, page_unit
 from .settings import IndexSettings, default_index_dir
 from .storage.snapshot import current_snapshot
 
@@ -47,6 +47,8 @@ __all__ = [
     "current_snapshot",
     "default_index_dir",
     "open",
+    "page_label",
+    "page_unit",
     "rag_home",
     "remove",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 
@@ -13,6 +14,21 @@ class Page:
     number: int
     start: int
     end: int
+
+
+# What a page is called in each paged format (a citation's "page N"): the loaders make a slide,
+# a sheet or a chapter a page (index/reading/formats); every other format's pages are pages.
+PAGE_UNITS = {".pptx": "slide", ".xlsx": "sheet", ".csv": "sheet", ".epub": "chapter"}
+
+
+def page_unit(source: str) -> str:
+    """ "slide", "sheet", "chapter" or "page": what a page of the file `source` is called."""
+    return PAGE_UNITS.get(PurePath(source).suffix.lower(), "page")
+
+
+def page_label(source: str, page: int | None) -> str:
+    """ "slide 3", "sheet 2", "page 7"; "" for a document without pages."""
+    return "" if page is None else f"{page_unit(source)} {page}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from index import Chunk
+from index import Chunk, page_label, page_unit
 
 Mode = Literal["llm", "extractive", "abstained"]
 
@@ -59,12 +59,18 @@ class Citation:
     # this passage, one the model was given, does.
     attributed: bool = False
 
+    @property
+    def page_label(self) -> str:
+        """Where in its file: "slide 3", "sheet 2", "chapter 4", "page 7", or "" (no pages)."""
+        return page_label(self.source, self.page)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "marker": self.marker,
             "source": self.source,
             "document_id": self.document_id,
             "page": self.page,
+            "page_unit": page_unit(self.source) if self.page is not None else None,
             "start": self.start,
             "end": self.end,
             "quote": self.quote,

@@ -128,7 +128,7 @@ def sources_block(answer: Answer) -> str:
         return ""
     lines = []
     for c in answer.citations:
-        where = c.source + (f", page {c.page}" if c.page is not None else "")
+        where = c.source + (f", {c.page_label}" if c.page_label else "")
         quote = " ".join(c.quote.split())
         if len(quote) > QUOTE_CHARS:
             quote = quote[: QUOTE_CHARS - 1].rstrip() + "…"

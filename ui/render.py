@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 
-from index import Document
+from index import Document, page_unit
 from rag import Answer, Citation
 from rag.answer import MARKER
 
@@ -87,7 +87,7 @@ def source_cards(answer: Answer, turn: int, document: Callable[[str], Document |
     for marker, citations in sorted(by_marker.items()):
         first = citations[0]
         doc = document(first.document_id)
-        page = f", page {first.page}" if first.page is not None else ""
+        page = f", {first.page_label}" if first.page_label else ""
         quotes = []
         for c in citations:
             css, label, meaning = _badge(answer, c)
@@ -170,7 +170,13 @@ def document_view(doc: Document, start: int, end: int) -> str:
     page = next((p for p in doc.pages if p.start <= start < p.end), None)
     if page is not None:
         text, offset = doc.text[page.start : page.end], page.start
-        where = f'<span class="rag-file">page {page.number} of {doc.pages[-1].number}</span>'
+        unit = page_unit(doc.source)
+        # A sheet's text opens with its name as a heading (index/reading/formats/sheets.py).
+        first = text.split("\n", 1)[0]
+        name = f": {e(first[2:].strip())}" if unit == "sheet" and first.startswith("# ") else ""
+        where = (
+            f'<span class="rag-file">{unit} {page.number} of {doc.pages[-1].number}{name}</span>'
+        )
     a, b = max(0, start - offset), min(len(text), end - offset)
     body = _highlighted(text[:a], text[a:b], text[b:], mark='<mark id="viewer-mark">')
     return (

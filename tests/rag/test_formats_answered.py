@@ -26,6 +26,9 @@ CASES = [  # question, file, the words its quote must hold, page (None: the form
     ("Which ship has Saffire Bay as its home port?", "ships.csv", "Quillon", 1),
     ("What did the Harrowgate observatory record?", "scan.pdf", "ninth of March", 1),
 ]  # fmt: skip
+# What each format's page is called where a citation is shown (CLI, API, cards, viewer).
+UNITS = {"handbook.docx": "", "review.pptx": "slide", "lighthouse.epub": "chapter",
+         "harvest.xlsx": "sheet", "ships.csv": "sheet", "scan.pdf": "page"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +63,6 @@ def test_each_format_is_answered_with_an_exact_citation_on_its_page(
     assert document is not None
     assert document.text[citation.start : citation.end] == citation.quote
     assert citation.page == page
+    unit = UNITS[source]
+    assert citation.page_label == (f"{unit} {page}" if unit else "")
+    assert citation.to_dict()["page_unit"] == (unit or None)

@@ -3,7 +3,7 @@ escaped, the quote highlighted inside its document."""
 
 from __future__ import annotations
 
-from index import Document
+from index import Document, Page
 from rag import Answer, Citation
 from rag.records import Mode
 from ui import render
@@ -147,3 +147,21 @@ def test_a_citation_the_verifier_added_says_so() -> None:
     )
     html = render.source_cards(Answer(f"{quote} [1]", "llm", (citation,)), 1, {DOC.id: DOC}.get)
     assert "supported (cited by the verifier)" in html
+
+
+def test_slides_sheets_and_chapters_are_named_as_such_in_cards_and_the_viewer() -> None:
+    text = "# Stock\n\nItem: bolts; Count: 40\n\n# Orders\n\nItem: nuts; Count: 12"
+    second = text.index("# Orders")
+    pages = (Page(1, 0, second), Page(2, second, len(text)))
+    sheet = Document(id="x", source="inventory.xlsx", path="/i.xlsx", title="i", text=text,
+                     pages=pages)  # fmt: skip
+    start = text.index("Item: nuts")
+    viewer = render.document_view(sheet, start, start + 10)
+    assert "sheet 2 of 2: Orders" in viewer and "page" not in viewer
+    quote = text[start : start + 10]
+    for source, unit in (("inventory.xlsx", "sheet"), ("deck.pptx", "slide"), ("b.epub", "chapter"),
+                         ("r.pdf", "page")):  # fmt: skip
+        citation = Citation(1, source, "x", 2, start, start + 10, quote, True, 1.0, "")
+        card = render.source_cards(Answer(f"{quote} [1]", "extractive", (citation,)), 1,
+                                   {"x": sheet}.get)  # fmt: skip
+        assert f"{source}</span>, {unit} 2" in card, card
