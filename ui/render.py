@@ -18,6 +18,10 @@ CONTEXT_CHARS = 280
 _OPEN, _CLOSE = "\ue000", "\ue001"
 # CommonMark, raw HTML off (escaped as text), no images: a card never loads anything.
 _MARKDOWN_RENDERER = MarkdownIt("commonmark", {"html": False}).disable("image")
+# Sheets and slides are read a row or a text box a line (index/reading/formats): each line
+# stays a line, where markdown would run a table's rows together into one paragraph.
+_LINES_RENDERER = MarkdownIt("commonmark", {"html": False, "breaks": True}).disable("image")
+LINE_UNITS = ("sheet", "slide")
 
 
 class DocumentRow(NamedTuple):
@@ -147,16 +151,20 @@ def _in_context(doc: Document | None, start: int, end: int, quote: str) -> str:
         stop = line if line != -1 else stop
     lead = "…" if begin > 0 and text[begin - 1] != "\n" else ""
     tail = "…" if stop < len(text) and text[stop] != "\n" else ""
-    return _highlighted(f"{lead}{text[begin:start]}", quote, f"{text[end:stop]}{tail}")
+    lines = page_unit(doc.source) in LINE_UNITS
+    return _highlighted(f"{lead}{text[begin:start]}", quote, f"{text[end:stop]}{tail}", lines=lines)
 
 
-def _highlighted(before: str, span: str, after: str, mark: str = "<mark>") -> str:
+def _highlighted(
+    before: str, span: str, after: str, mark: str = "<mark>", *, lines: bool = False
+) -> str:
     """`before` `span` `after` rendered as markdown, `span` highlighted: it travels through
     the renderer between two private-use characters, which then become the mark's tags."""
     # A span across a paragraph break is marked line by line: a mark cannot hold a <p>.
-    lines = [f"{_OPEN}{line}{_CLOSE}" if line.strip() else line for line in span.split("\n")]
-    marked = before + "\n".join(lines) + after
-    rendered = str(_MARKDOWN_RENDERER.render(_CONTROL.sub("", marked)))
+    parts = [f"{_OPEN}{line}{_CLOSE}" if line.strip() else line for line in span.split("\n")]
+    marked = before + "\n".join(parts) + after
+    renderer = _LINES_RENDERER if lines else _MARKDOWN_RENDERER
+    rendered = str(renderer.render(_CONTROL.sub("", marked)))
     # The first mark is `mark` (the viewer's has the id it scrolls to), the others plain.
     rendered = rendered.replace(_OPEN, mark, 1).replace(_OPEN, "<mark>")
     return rendered.replace(_CLOSE, "</mark>")
@@ -178,7 +186,8 @@ def document_view(doc: Document, start: int, end: int) -> str:
             f'<span class="rag-file">{unit} {page.number} of {doc.pages[-1].number}{name}</span>'
         )
     a, b = max(0, start - offset), min(len(text), end - offset)
-    body = _highlighted(text[:a], text[a:b], text[b:], mark='<mark id="viewer-mark">')
+    lines = page_unit(doc.source) in LINE_UNITS
+    body = _highlighted(text[:a], text[a:b], text[b:], mark='<mark id="viewer-mark">', lines=lines)
     return (
         f'<div class="rag-viewer" data-document="{e(doc.id)}"><h3>{_named(doc.title, doc.source)}'
         f" {where}</h3>{body}</div>"

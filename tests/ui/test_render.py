@@ -150,7 +150,10 @@ def test_a_citation_the_verifier_added_says_so() -> None:
 
 
 def test_slides_sheets_and_chapters_are_named_as_such_in_cards_and_the_viewer() -> None:
-    text = "# Stock\n\nItem: bolts; Count: 40\n\n# Orders\n\nItem: nuts; Count: 12"
+    text = (
+        "# Stock\n\nItem: bolts; Count: 40\n\n"
+        "# Orders\n\nItem: nuts; Count: 12\nItem: pins; Count: 7"
+    )
     second = text.index("# Orders")
     pages = (Page(1, 0, second), Page(2, second, len(text)))
     sheet = Document(id="x", source="inventory.xlsx", path="/i.xlsx", title="i", text=text,
@@ -158,6 +161,7 @@ def test_slides_sheets_and_chapters_are_named_as_such_in_cards_and_the_viewer() 
     start = text.index("Item: nuts")
     viewer = render.document_view(sheet, start, start + 10)
     assert "sheet 2 of 2: Orders" in viewer and "page" not in viewer
+    assert "Count: 12<br />\nItem: pins" in viewer  # a row a line, not one paragraph
     quote = text[start : start + 10]
     for source, unit in (("inventory.xlsx", "sheet"), ("deck.pptx", "slide"), ("b.epub", "chapter"),
                          ("r.pdf", "page")):  # fmt: skip
