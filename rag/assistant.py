@@ -113,7 +113,9 @@ class Assistant:
         self._retriever.warm_up()
         self._extractive.warm_up(self.index.chunks())
         self._language.unserved("warm up")  # loads the language identifier, if it is used
-        self.judge.claim("A passage to warm up with.", "The judge is warm.")  # loads its model
+        warm_judge = getattr(self.judge, "warm_up", None)  # a judge with a model to load
+        if warm_judge is not None:
+            warm_judge()
         if self.generator is not None:
             self.generator.load()
 

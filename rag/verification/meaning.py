@@ -38,6 +38,10 @@ class MeaningJudge:
             float(config["min_supported"]) if min_supported is None else min_supported
         )
 
+    def warm_up(self) -> None:
+        """Load the model now, not on the first sentence it judges."""
+        self.classifier.warm_up()
+
     def judge(
         self, context: str | Sequence[str], answer: str, question: str | None = None
     ) -> Judgment:
