@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import index
 from index import default_index_dir, rag_home
 from index.embedding import one_thread_per_encode
 
@@ -59,9 +60,14 @@ def _serve(args: argparse.Namespace) -> int:
 
     logging.getLogger("ui").setLevel(logging.INFO)
     one_thread_per_encode()  # the server answers several requests at once (app.CONCURRENCY)
-    service = AssistantService(
-        Path(args.index_dir or default_index_dir()), Path(args.data_dir or rag_home())
-    )
+    index_dir = Path(args.index_dir or default_index_dir())
+    # A web-only start: the app opens an empty index, and its Documents tab fills it.
+    if index.create(index_dir):
+        print(
+            f"No index at {index_dir} yet: starting with an empty one. Add documents in the "
+            "web app's Documents tab, or with: rag index build PATH"
+        )
+    service = AssistantService(index_dir, Path(args.data_dir or rag_home()))
     service.warm_up()
     url = f"http://{args.host}:{args.port}"
     if args.api_only:

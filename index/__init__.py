@@ -8,7 +8,7 @@ with index.open("/tmp/idx") as idx:
 
 from modelhome.environment import rag_home
 
-from .building.builder import build, remove
+from .building.builder import build, create, remove
 from .building.cluster import Cluster
 from .errors import (
     IndexCorruptError,
@@ -44,6 +44,7 @@ __all__ = [
     "ModelNotFoundError",
     "Page",
     "build",
+    "create",
     "current_snapshot",
     "default_index_dir",
     "open",

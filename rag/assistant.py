@@ -30,10 +30,12 @@ from .question.asks import KIND_NAMES, asks
 from .question.followup import FollowupRewriter, Message
 from .question.gate import EvidenceGate
 from .question.language import Language, LanguageCheck
+from .question.named import unmentioned, vocabulary
 from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval.retriever import Reranker, Retriever
 from .settings import AskMode, Settings
+from .text.memo import Memo
 from .verification.judges import make_judge
 from .verification.streaming import Released, SentenceGate
 from .verification.verify import Verdict, passes, verify
@@ -42,6 +44,11 @@ ABSTAIN_NO_EVIDENCE = (
     "I can't answer that from your documents: nothing in them is relevant enough to the question."
 )
 ABSTAIN_DECLINED = "I can't answer that from your documents: the passages found don't answer it."
+VOCABULARIES = 256  # documents whose words are kept for the near-miss check
+NO_DOCUMENTS = (
+    "No documents are indexed yet, so there is nothing to answer from. Add some in the "
+    "Documents tab, or run: rag index build PATH"
+)
 
 
 class Assistant:
@@ -70,6 +77,8 @@ class Assistant:
             query_vector=self._retriever.query_vector,
         )
         self._llm = LLMAnswerer(generator, settings.generation) if generator else None
+        # What each document mentions, for near misses: computed once per document.
+        self._vocabulary = Memo(self._document_vocabulary, VOCABULARIES)
 
     @classmethod
     def open(
@@ -198,16 +207,19 @@ class Assistant:
         """The answer to a standalone `question` from its `hits`: declined when they hold too
         little (saying so when the question's `language` is one the index cannot read),
         quoted when they miss what it asks for, else the answerer's, verified."""
+        if not hits and not len(self.index):  # a web-only start, before the first upload
+            yield NO_DOCUMENTS
+            return Answer(NO_DOCUMENTS, "abstained")
         if not self._gate.admits(question, hits):
             text = ABSTAIN_NO_EVIDENCE if language is None else self._language.declined(language)
             yield text
             return Answer(text, "abstained", hits=tuple(hits))
-        asked = asks(question)
-        if asked.kind is not None and not self._extractive.gives_asked(question, hits):
-            # A near miss: the passages are on the question's topic but hold no figure, date
-            # or name of the kind it asks for. What they do say is quoted, as an abstention:
-            # a model given these passages would have to make the asked-for thing up.
-            notice = f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
+        # Near misses: the passages are on the question's topic, but never mention a year,
+        # code or name it gives, or hold no figure, date or name of the kind it asks for.
+        # What they do say is quoted, as an abstention: a model given these passages would
+        # have to make the missing thing up, and a quote alone would answer another question.
+        notice = self._near_miss(question, hits)
+        if notice:
             lead = f"{notice} What they do say: "
             yield lead
             near = yield from self._quotes_instead(question, hits, said, notice, laps, "abstained")
@@ -218,6 +230,23 @@ class Assistant:
         draft = yield from self._extractive.draft(question, hits, said)
         laps.lap("answer_ms")
         return _from_draft(draft, verify(draft.claims, draft.hits, self.judge), "extractive")
+
+    def _near_miss(self, question: str, hits: Sequence[Hit]) -> str:
+        """What the documents lack, said as the reply opens, when `question` is a near miss;
+        "" otherwise."""
+        asked = asks(question)
+        if asked.kind is not None and not self._extractive.gives_asked(question, hits):
+            return f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
+        # The documents of the sentences that answer it best: another document that names
+        # the year ("2023" in a water report) does not make this one's figure that year's.
+        quotes = self._extractive.best_sentences(question, hits)
+        quoted = sorted({hits[q.hit].chunk.document_id for q in quotes})
+        missing = unmentioned(question, map(self._vocabulary, quoted))
+        return f"Your documents don't mention {_listed(missing)}." if missing else ""
+
+    def _document_vocabulary(self, document_id: str) -> frozenset[str]:
+        document = self.index.document(document_id)
+        return vocabulary(f"{document.source} {document.text}") if document else frozenset()
 
     def _written(
         self, llm: LLMAnswerer, question: str, hits: list[Hit], said: str, laps: _Laps
@@ -332,6 +361,12 @@ def _from_draft(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
         unsupported=verdict.unsupported,
         notice=draft.notice,
     )
+
+
+def _listed(terms: Sequence[str]) -> str:
+    """ "Q3", "Q3 or 2019", "Q3, 2019 or Heron"."""
+    quoted = [f"“{t}”" for t in terms]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def failed_notice(released: Released) -> str:

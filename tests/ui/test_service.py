@@ -89,3 +89,61 @@ def test_an_upload_sent_again_after_its_temp_file_went_is_skipped_quietly(
     report, refused = service.add([(first, "first.md"), (second, "second.txt")])
     assert report is not None and (report.added, report.failed, refused) == (1, (), [])
     assert {"first.md", "second.txt"} <= {row.source for row in service.documents()}
+
+
+def test_a_web_only_start_opens_an_empty_index_and_answers_from_the_first_upload(
+    tmp_path: Path, minilm
+) -> None:  # type: ignore[no-untyped-def]
+    """No `rag index build` first: the app starts on an empty index (what `rag serve` creates
+    when there is none), says there is nothing to answer from, and indexes an upload."""
+    from rag.assistant import NO_DOCUMENTS
+
+    index_dir = tmp_path / "index"
+    assert index.create(index_dir, embedder=minilm)
+    assert not index.create(index_dir, embedder=minilm)  # there is one now: left as it is
+    service = AssistantService(index_dir, tmp_path)
+    assert service.documents() == []
+    empty = service.ask("How does the zorblax protocol compress gradients?")
+    assert (empty.mode, empty.text, empty.citations) == ("abstained", NO_DOCUMENTS, ())
+    upload = tmp_path / "zorblax.txt"
+    upload.write_text("The zorblax protocol compresses gradients with a 7-bit quantizer.\n")
+    report, refused = service.add([(upload, "zorblax.txt")])
+    assert report is not None and report.added == 1 and not refused
+    answer = service.ask("How does the zorblax protocol compress gradients?")
+    assert answer.mode == "extractive" and answer.citations[0].source == "zorblax.txt"
+
+
+def test_rag_serve_with_no_index_starts_and_says_how_to_add_documents(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .conftest import free_port
+
+    index_dir, port = tmp_path / "no-index-yet", free_port()
+    rag = Path(sys.executable).with_name("rag")
+    server = subprocess.Popen(
+        [rag, "serve", "--port", str(port), "--index-dir", str(index_dir)],
+        env={**os.environ, "RAG_HOME": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as page:
+                    assert page.status == 200
+                break
+            except OSError:
+                assert server.poll() is None, server.communicate()[0]
+                assert time.monotonic() < deadline
+                time.sleep(0.5)
+        assert index.current_snapshot(index_dir) is not None
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert f"No index at {index_dir} yet" in output and "Documents tab" in output
