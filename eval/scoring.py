@@ -29,8 +29,13 @@ def _holds(text: str, quote: str) -> bool:
 
 
 def _gold_rank(hits: Sequence[Hit], gold: Sequence[Gold]) -> int | None:
+    # An extractive answer lists a passage once per quote from it: ranks count passages.
+    distinct = list({(h.chunk.document_id, h.chunk.start): h for h in hits}.values())
     return metrics.first_relevant_rank(
-        [any(h.source == g.source and _holds(h.chunk.text, g.quote) for g in gold) for h in hits]
+        [
+            any(h.source == g.source and _holds(h.chunk.text, g.quote) for g in gold)
+            for h in distinct
+        ]
     )
 
 

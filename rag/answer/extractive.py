@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ from ..question.asks import asks, explains, only_names, wants_explanation
 from ..records import Hit
 from ..settings import ExtractiveSettings
 from ..text import lexicon
+from ..text.markup import plain
 from ..text.memo import Memo
 from ..text.sentences import sentence_spans
 from .answerer import Draft
@@ -55,6 +56,9 @@ class Passage:
     contexts: tuple[str, ...]
     stems: tuple[frozenset[str], ...]
     own: tuple[frozenset[str], ...]
+    # A short line quoted only for what it states ("Chair: Priya Raman"): it answers a
+    # question that asks for a name, date or figure it gives, not "What did the club decide?".
+    facts: tuple[bool, ...] = ()
 
 
 class ExtractiveAnswerer:
@@ -93,16 +97,17 @@ class ExtractiveAnswerer:
         quotes = self.best_sentences(question, hits, said)
         # "Why?" after an answer, and nothing new explains it: say so, quoting it again.
         again = bool(said) and bool(quotes) and all(q.text in said for q in quotes)
-        # Markers count 1..n in order of first use, whatever rank a passage had: the
-        # cited passages come first in the draft's hits, the others after them.
-        cited = list(dict.fromkeys(q.hit for q in quotes))
-        order = cited + [i for i in range(len(hits)) if i not in cited]
-        number = {hit: n for n, hit in enumerate(order, start=1)}
-        text = render(quotes, number)
+        # One marker a quote, counting 1..n in reading order: [n] is the n-th of the draft's
+        # hits, so a passage quoted twice stands there twice, and the passages not quoted
+        # follow. Numbering passages instead gave two quotes one marker, and a reader who
+        # followed [1] to one quote could not tell which sentence the other one was.
+        quoted = {q.hit for q in quotes}
+        order = [q.hit for q in quotes] + [i for i in range(len(hits)) if i not in quoted]
+        text = render(quotes)
         if again:
             text = f"{NO_MORE} {text}"
         yield text
-        claims = tuple(Claim(q.text, (number[q.hit],), (q.start, q.end)) for q in quotes)
+        claims = tuple(Claim(q.text, (n,), (q.start, q.end)) for n, q in enumerate(quotes, 1))
         return Draft(text, claims, tuple(hits[i] for i in order), notice=self._notice)
 
     def best_sentences(self, question: str, hits: Sequence[Hit], said: str = "") -> list[Quote]:
@@ -199,14 +204,26 @@ class ExtractiveAnswerer:
             if not passage.spans:
                 continue
             similarity = np.stack([self.vector(c) for c in passage.contexts]) @ query
-            for n, ((s, e), stems, own, sim) in enumerate(
-                zip(passage.spans, passage.stems, passage.own, similarity, strict=True)
+            for n, ((s, e), stems, own, fact, sim) in enumerate(
+                zip(
+                    passage.spans,
+                    passage.stems,
+                    passage.own,
+                    passage.facts,
+                    similarity,
+                    strict=True,
+                )
             ):
-                # A sentence that goes on past a line break reads as one line in an answer.
-                text = _LINE_BREAK.sub(" ", hit.chunk.text[s:e])
+                # A sentence that goes on past a line break reads as one line in an answer,
+                # and as its words, not its markdown (the citation keeps the exact span).
+                text = plain(_LINE_BREAK.sub(" ", hit.chunk.text[s:e]))
+                if fact and not (asked.kind is not None and asked.gives(text)):
+                    continue
                 overlap = sum(weights[w] for w in wanted & stems) / total if total else 0.0
                 bonus = settings.asked_bonus * (
-                    (asked.kind is not None and asked.gives(text)) + asked.gives_reason(text)
+                    (asked.kind is not None and asked.gives(text))
+                    + asked.gives_reason(text)
+                    + asked.gives_rank(text)
                 )
                 score = float(weight * sim + (1 - weight) * overlap + bonus)
                 start = hit.chunk.start + s
@@ -215,21 +232,25 @@ class ExtractiveAnswerer:
         return scored
 
     def _passage(self, text: str) -> Passage:
-        spans, contexts = [], []
+        spans, contexts, facts = [], [], []
         all_spans = sentence_spans(text)
         for j, (s, e) in enumerate(all_spans):
             sentence = text[s:e]
-            if _answer_like(text, s, sentence, self._settings.min_words):
+            like = _answer_like(text, s, sentence, self._settings.min_words)
+            fact = not like and _fact_line(text, s, sentence)
+            if like or fact:
                 spans.append((s, e))
+                facts.append(fact)
                 # Matching uses the heading above a sentence ("3) Will deep learning be
                 # interpretable?" over "Unlikely to be fully interpretable..."), and the
                 # sentence it continues when it starts in lower case (a transcript's "...just
                 # so that we can..."); the quote is the sentence alone.
                 before = _continued(text, all_spans, j)
-                contexts.append(" ".join(filter(None, (_heading_above(text, s), before, sentence))))
+                heading = _heading_above(text, s, record=_states_fact(sentence))
+                contexts.append(" ".join(filter(None, (heading, before, sentence))))
         stems = tuple(frozenset(lexicon.content_stems(c)) for c in contexts)
         own = tuple(frozenset(lexicon.content_stems(text[s:e])) for s, e in spans)
-        return Passage(tuple(spans), tuple(contexts), stems, own)
+        return Passage(tuple(spans), tuple(contexts), stems, own, tuple(facts))
 
     def _vector(self, context: str) -> np.ndarray:
         vector: np.ndarray = self._embedder.encode([context])[0]
@@ -338,8 +359,40 @@ def _answer_like(text: str, at: int, sentence: str, min_words: int) -> bool:
     return words >= min_words and (words >= 8 or sentence[-1] in '.!"”’)')
 
 
-def _heading_above(text: str, at: int) -> str:
-    """The nearest line above `at` that is a heading or a question, if it is close by."""
+def _fact_line(text: str, at: int, sentence: str) -> bool:
+    """Slides, minutes, title pages and bylines say who and when in short lines of their own:
+    "Chair: Priya Raman", "Written by Jonas Weber", "March 2024". Such a line states a fact (a
+    title such as "Bike repair guide" does not) and may answer a question asking for it."""
+    if text[_line_start(text, at) : at].lstrip().startswith("#") or sentence.endswith("?"):
+        return False
+    return _whole_line(text, at, sentence) and _states_fact(sentence)
+
+
+def _states_fact(line: str) -> bool:
+    """A short line that states a fact: a field, a byline or a date. A longer line with a
+    colon is a heading ("History: why deep learning took off when it did")."""
+    return len(line.split()) <= FACT_LINE_WORDS and _FACT_LINE.search(line) is not None
+
+
+FACT_LINE_WORDS = 6
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FACT_LINE = re.compile(
+    r"^[^\W\d_][^:]{0,40}:\s*\w"  # a field: "Chair: Priya Raman"
+    r"|\b[Bb]y\s+[A-Z][^\W\d_]+"  # a byline: "Presented by Amara Okafor"
+    rf"|^(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}},?)?\s+\d{{4}}\.?$"  # "March 2024"
+)
+
+
+def _whole_line(text: str, at: int, sentence: str) -> bool:
+    """Is `sentence`, found at `at` in `text`, a line of its own?"""
+    end = at + len(sentence)
+    return not text[_line_start(text, at) : at].strip() and not text[end:].split("\n", 1)[0].strip()
+
+
+def _heading_above(text: str, at: int, *, record: bool = False) -> str:
+    """The nearest line above `at` that is a heading or a question, if it is close by. For a
+    field of a `record` ("Minutes taken by: Tom Hale"), the fields above it ("Chair: Priya
+    Raman") are its siblings, not its heading: the line above them all is."""
     line_start = _line_start(text, at)
     lines = text[:line_start].rstrip("\n").split("\n")[-4:]
     for line in reversed(lines):
@@ -349,11 +402,12 @@ def _heading_above(text: str, at: int) -> str:
             and not line.startswith(("-", "*", ">"))
             and len(line.split()) <= 12
             and line[-1] not in ".!"
+            and not (record and _states_fact(line))
         ):
             return line
     return ""
 
 
-def render(quotes: Sequence[Quote], number: Mapping[int, int]) -> str:
-    """The quotes in order, each followed by the marker `number` gives its passage."""
-    return " ".join(f"{q.text} {marker(number[q.hit])}" for q in quotes)
+def render(quotes: Sequence[Quote]) -> str:
+    """The quotes in order, each followed by its own marker, [1] to [n]."""
+    return " ".join(f"{q.text} {marker(n)}" for n, q in enumerate(quotes, 1))

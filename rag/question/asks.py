@@ -137,6 +137,24 @@ class Asks:
     def gives_reason(self, sentence: str) -> bool:
         return self.reason and _REASON.search(sentence) is not None
 
+    def gives_rank(self, sentence: str) -> bool:
+        """Is `sentence` the row of the place the question asks about ("Who won…?": "Place:
+        1; Runner: Keiko Tanaka; …", "finished 1st")?"""
+        if self.rank is None:
+            return False
+        n = re.escape(self.rank)
+        return re.search(rf"\b(?:place|rank|position|pos)\W{{1,3}}{n}\b|\b{n}(?:st|nd|rd|th)\b",
+                         sentence, re.IGNORECASE) is not None  # fmt: skip
+
+    @property
+    def rank(self) -> str | None:
+        """The place in a ranking that the question asks about: "1" for "Who won…?" or "Who
+        came first…?", "2" for "…second…"; None when it asks about none."""
+        if _WON.search(self.question):
+            return "1"
+        match = _PLACED.search(self.question)
+        return _ORDINALS[match.group(1).lower()] if match else None
+
 
 def asks(question: str) -> Asks:
     kind = next((k for k, pattern in _ASKS if pattern.search(question)), None)
@@ -145,10 +163,25 @@ def asks(question: str) -> Asks:
     return Asks(question, kind, _WHY.search(question) is not None, known, words)
 
 
+# Results tables rank by place: "Who won the marathon?" asks for the row of place 1.
+_WON = re.compile(r"\b(?:won|wins?|winners?|champions?)\b", re.IGNORECASE)
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
+_PLACED = re.compile(
+    rf"\b(?:came|finished|placed|ranked|was|is|in)\s+({'|'.join(_ORDINALS)})\b", re.IGNORECASE
+)
+
+
 def _title_case(text: str) -> bool:
-    """A heading or a title: three in four of its longer words capitalised."""
+    """A heading or a title: three in four of its longer words capitalised, and no sentence,
+    field or byline ("Presented by Amara Okafor, Head of Product.", "Chair: Priya Raman",
+    "Written by Jonas Weber" are as capitalised, and do name people)."""
+    if _STATES.search(text.strip()):
+        return False
     long = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 3]
     return bool(long) and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+
+
+_STATES = re.compile(r"[.!]$|:\s|\b[Bb]y\s+[A-Z]")
 
 
 def _found(kind: Kind, text: str) -> set[str]:

@@ -41,9 +41,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                     s += 1
                 while e > s and body[e - 1].isspace():
                     e -= 1
-                if e > s:
+                if e <= s:
+                    continue
+                if _OPENS_MID_SENTENCE.match(body[s]) and spans and spans[-1][1] >= offset:
+                    # pysbd ends a sentence at an abbreviation before a semicolon ("Nordic
+                    # Honey Co.; Country: Sweden"): no sentence starts with ";", it goes on.
+                    spans[-1] = (spans[-1][0], offset + e)
+                else:
                     spans.append((offset + s, offset + e))
     return spans
+
+
+# What a sentence cannot start with: it continues the one before.
+_OPENS_MID_SENTENCE = re.compile(r"[;,:)\]}]")
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..answer.citations import MARKER, Claim, claims, clean, marker
 from ..records import Citation, Hit, SentenceCheck
+from ..text.markup import plain
 from .judge import Judge
 from .verify import Verdict, check
 
@@ -116,12 +117,14 @@ class SentenceGate:
         valid = tuple(n for n in claim.markers if 1 <= n <= len(self._hits))
         checked, citations = check(Claim(claim.text, valid), self._hits, self._judge, ground=True)
         self._checks.append(checked)
+        # Shown as its words: a model's "**22 June**" would reach the reader with asterisks.
+        words = plain(claim.text)
         if checked.shown:
             self._citations += citations
             cited = valid if checked.supported else (checked.attributed,)
-            text = f"{claim.text} {''.join(marker(n) for n in cited if n is not None)}"
+            text = f"{words} {''.join(marker(n) for n in cited if n is not None)}"
         elif self._mark:
-            text = f"{claim.text} {UNSUPPORTED_MARK}"
+            text = f"{words} {UNSUPPORTED_MARK}"
         else:
             return
         yield text if not self._shown else f" {text}"

@@ -13,6 +13,7 @@ import index
 from index.embedding import Embedder
 from rag import Assistant, QuestionError, Settings
 from rag.settings import GenerationSettings
+from rag.text import plain
 
 from ..conftest import ROOT
 
@@ -38,8 +39,10 @@ def test_every_citation_is_the_document_slice_at_its_offsets(assistant: Assistan
         for c in answer.citations:
             assert docs[c.document_id].text[c.start : c.end] == c.quote
             assert docs[c.document_id].source == c.source
-            # Verbatim; a quote across a paragraph break reads as one line in the answer.
-            assert f"[{c.marker}]" in answer.text and " ".join(c.quote.split()) in answer.text
+            # Verbatim; a quote across a paragraph break reads as one line in the answer, and
+            # its markdown ("*program synthesis*") as the words it shows.
+            shown = plain(" ".join(c.quote.split()))
+            assert f"{shown} [{c.marker}]" in answer.text
             cited += 1
     assert cited >= len(ANSWERABLE)
 
@@ -158,16 +161,31 @@ def test_markers_count_from_one_in_order_of_first_use(
     markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
     first_use = list(dict.fromkeys(markers))
     assert first_use == list(range(1, len(first_use) + 1)), answer.text
-    # [n] is still the n-th of the answer's passages: the cited ones lead, in that order,
-    # and no retrieved passage is lost by the renumbering.
+    # [n] is still the n-th of the answer's passages: the cited ones lead, in that order, a
+    # passage quoted twice stands there twice, and no retrieved passage is lost.
     retrieved = assistant.retrieve(question)
-    assert sorted(h.chunk.id for h in answer.hits) == sorted(h.chunk.id for h in retrieved)
+    assert {h.chunk.id for h in answer.hits} == {h.chunk.id for h in retrieved}
+    quoted = {h.chunk.id for h in answer.hits[: len(markers)]}
+    assert len(answer.hits) == len(retrieved) + len(markers) - len(quoted)
+    # One quote a marker, each marker once.
+    assert markers == list(range(1, len(markers) + 1)) == [c.marker for c in answer.citations]
     if renumbered:
         assert answer.hits[:1] != tuple(retrieved[:1])  # the first cited was not the top one
     for c in answer.citations:
         hit = answer.hits[c.marker - 1]
         assert hit.chunk.document_id == c.document_id
         assert hit.chunk.start <= c.start and c.end <= hit.chunk.end
+
+
+def test_two_quotes_of_one_passage_have_a_marker_each(assistant: Assistant) -> None:
+    """A reader follows [n] to one quote: two sentences of one passage are [1] and [2], not
+    [1] twice, and [2] points at the same passage again."""
+    answer = assistant.ask("Will deep learning be interpretable?")
+    assert [c.marker for c in answer.citations] == [1, 2]
+    first, second = answer.citations
+    assert first.quote != second.quote and first.document_id == second.document_id
+    assert answer.hits[0] == answer.hits[1]  # the passage stands once per quote
+    assert answer.text.endswith(f"{plain(second.quote)} [2]")
 
 
 def test_a_sentence_cut_by_a_paragraph_break_is_quoted_whole(assistant: Assistant) -> None:

@@ -124,7 +124,7 @@ def test_why_not_gives_a_reason_or_says_there_is_no_more(assistant: Assistant) -
         ("Does Ilya Sutskever expect deep learning to keep making progress?", "Why?",
          "improvement in many areas will still lead to robust progress"),
         ("What did the Keras blog say about program synthesis?",
-         "How does it differ from machine learning?", "we generate *source code* via"),
+         "How does it differ from machine learning?", "we generate source code via"),
     ],
 )  # fmt: skip
 def test_why_and_how_after_an_answer_quote_a_new_sentence_that_explains(

@@ -4,6 +4,7 @@ not give. The honest reply says so and quotes what they do say, with any answere
 from pathlib import Path
 
 from rag import Assistant
+from rag.text import plain
 
 from .test_llm import _scripted
 
@@ -15,7 +16,7 @@ def test_a_near_miss_says_what_is_missing_and_quotes_what_is_there(assistant: As
     assert answer.mode == "abstained"
     assert answer.text.startswith("Your documents don't give the figure you ask for.")
     assert answer.citations and all(c.verified for c in answer.citations)
-    assert all(c.quote in answer.text for c in answer.citations)
+    assert all(plain(c.quote) in answer.text for c in answer.citations)
     streamed = "".join(assistant.ask_stream(NEAR_MISS))
     assert streamed == answer.text
 
