@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 CONCURRENCY = 4  # answers computed at once; more requests wait in the queue
 
+# The Sources and Document panels end where the chat column does (its box, the question and
+# New chat below it), so neither runs past the page's footer.
+CHAT_HEIGHT = 460
+PANEL_HEIGHT = CHAT_HEIGHT + 70
+MIN_COLUMN = 420  # px: narrower, the two columns stack
 CSS = """
 .rag-mode{display:inline-block;font-size:.8em;font-weight:600;padding:.1em .5em;border-radius:4px;
   background:#e8eefc;color:#234}
@@ -46,11 +51,12 @@ CSS = """
 .rag-turn:first-child{border-top:none;margin-top:0}
 .rag-question{margin:.1em 0 .3em;font-size:1em}
 .rag-file{font-size:.8em;color:#777;margin-left:.3em}
-#sources{max-height:720px;overflow-y:auto}
+#sources{max-height:PANEL_HEIGHTpx;overflow-y:auto !important}
+#chat .top-panel{background:var(--block-background-fill);border-radius:0 0 0 6px;z-index:5}
 .rag-quote[data-open]{cursor:pointer}.rag-quote[data-open]:hover{background:#f7f7f2}
-#viewer{max-height:720px;overflow-y:auto}.rag-viewer mark{background:#ffe58a}
+#viewer{max-height:PANEL_HEIGHTpx;overflow-y:auto !important}.rag-viewer mark{background:#ffe58a}
 .rag-hidden{display:none !important}
-"""
+""".replace("PANEL_HEIGHT", str(PANEL_HEIGHT))
 
 # Clicking a [n] in an answer shows the Sources tab, scrolls to the card and flashes it
 # (delegated: cards re-render).
@@ -134,11 +140,16 @@ class SettingsPanel:
 
 
 def _chat_panel(limit: int) -> ChatPanel:
-    chatbot = gr.Chatbot(label="Chat", height=460, elem_id="chat", feedback_options=None)
+    # No floating "Chat" label: it covered the messages scrolled under it.
+    chatbot = gr.Chatbot(
+        label="Chat", show_label=False, height=CHAT_HEIGHT, elem_id="chat", feedback_options=None
+    )
     with gr.Row():
         question = gr.Textbox(
             show_label=False,
             scale=5,
+            lines=1,
+            max_lines=4,  # a long question scrolls in the box, which grew without limit
             elem_id="question",
             placeholder=f"Ask a question (up to {limit} characters)",
         )
@@ -267,9 +278,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
             gr.Markdown(NO_LLM, elem_id="no-llm")
         turns = gr.State([])
         with gr.Row():
-            with gr.Column(scale=3):
+            # Side by side on a wide window; on a narrow one (800 px) the sources go under
+            # the chat, where their tabs fit instead of folding into a "…" menu.
+            with gr.Column(scale=3, min_width=MIN_COLUMN):
                 chat_panel = _chat_panel(service.settings.max_question_chars)
-            with gr.Column(scale=2), gr.Tabs(selected="sources") as tabs:
+            with gr.Column(scale=2, min_width=MIN_COLUMN), gr.Tabs(selected="sources") as tabs:
                 # Beside the chat: each answer's passages under its question, newest first.
                 with gr.Tab("Sources", id="sources", elem_id="sources-tab"):
                     sources = gr.HTML(elem_id="sources")

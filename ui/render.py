@@ -198,13 +198,21 @@ def documents_table(rows: Sequence[DocumentRow]) -> str:
     if not rows:
         return "<p>No documents yet. Upload some below.</p>"
     body = "".join(
-        f"<tr><td>{_named(r.title, r.source)}</td><td>{r.pages or ''}</td><td>{r.chunks}</td></tr>"
+        f"<tr><td>{_named(r.title, r.source)}</td><td>{_counted(r.pages, r.source)}</td>"
+        f"<td>{r.chunks}</td></tr>"
         for r in rows
     )
     return (
-        '<table class="rag-docs"><tr><th>document</th><th>pages</th><th>chunks</th></tr>'
+        '<table class="rag-docs"><tr><th>document</th><th>length</th><th>chunks</th></tr>'
         f"{body}</table>"
     )
+
+
+def _counted(pages: int | None, source: str) -> str:
+    """ "3 slides", "1 sheet", "12 pages"; "" for a document without pages."""
+    if not pages:
+        return ""
+    return f"{pages} {page_unit(source)}{'s' if pages != 1 else ''}"
 
 
 def _named(title: str, source: str) -> str:

@@ -147,7 +147,13 @@ class AssistantService:
             return None, refused
         with self._changes:
             report = index.build(
-                stored, self.index_dir, settings=self.settings.index, progress=progress
+                stored,
+                self.index_dir,
+                settings=self.settings.index,
+                # The app's loaded encoder: loading another copy per upload took seconds
+                # while the progress bar sat at 0 %.
+                embedder=self.assistant.index.embedder,
+                progress=progress,
             )
             self._reload()
         # A stored file the build could not read (corrupt, no text) is not in the index, so

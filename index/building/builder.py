@@ -175,12 +175,17 @@ class _Read:
             self.warnings += [FailedFile(path, warning) for warning in result.warnings]
 
 
-def _read(files: Sequence[Path], base: _Base, workers: Workers) -> _Read:
-    """Load and chunk the files whose content changed; count the unchanged, list failures."""
+def _read(files: Sequence[Path], base: _Base, workers: Workers, progress: bool) -> _Read:
+    """Load and chunk the files whose content changed; count the unchanged, list failures.
+    With `progress`, a bar counts the files read: reading (OCR above all) can take longer
+    than embedding, and a bar that waits for the embedding sits at 0 % meanwhile."""
     read = _Read()
     changes = Changes()
-    for result in workers.prepare(changes.read(files, base.hashes), base.check_dimension):
-        read.add(result)
+    with tqdm(total=len(files), unit="file", desc="Reading", disable=not progress) as bar:
+        for result in workers.prepare(changes.read(files, base.hashes), base.check_dimension):
+            read.add(result)
+            bar.update(1)
+        bar.update(len(files) - bar.n)  # unchanged and unreadable files yield nothing
     read.unchanged, read.failed = changes.unchanged, [*changes.failed, *read.failed]
     return read
 
@@ -241,7 +246,7 @@ def _build(
     started: float,
 ) -> BuildReport:
     scan = _scan(paths)
-    read = _read(scan.files, base, workers)
+    read = _read(scan.files, base, workers, progress)
     vanished = _vanished(base.hashes, scan)
     prepared = read.prepared
     updated = sum(1 for p in prepared if p.document.path in base.hashes)

@@ -110,7 +110,8 @@ _MONTH = re.compile(
     r"December)\b"
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
-_NAME = re.compile(r"\b([A-Z][^\W\d_]+)\s+([A-Z][^\W\d_]+)\b")
+# Overlapping (a lookahead): "By Clara Nguyen" holds "Clara Nguyen" after the pair "By Clara".
+_NAME = re.compile(r"(?=\b([A-Z][^\W\d_]+)\s+([A-Z][^\W\d_]+)\b)")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][A-Za-z]+)\b")
 _CAPITALISED_STOPWORDS = frozenset(w.capitalize() for w in lexicon.STOPWORDS)
 

@@ -15,8 +15,9 @@ import re
 from markdown_it import MarkdownIt
 
 # Inline syntax only: a quote is one sentence, and "1." or "-" opening it is its own text.
-_INLINE = MarkdownIt("commonmark", {"html": False}).disable("image")
-_SHOWN = {"text": "content", "code_inline": "content", "html_inline": "content"}
+# text_join off: an escaped "\*" stays its own token, kept as the reader's star.
+_INLINE = MarkdownIt("commonmark", {"html": False}).disable(["image", "text_join"])
+_KEPT = frozenset({"text_special", "code_inline", "html_inline"})
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
@@ -31,11 +32,13 @@ def plain(text: str) -> str:
     for token in tokens[0].children or ():
         if token.type in _BREAKS:
             out.append(" ")
-        elif token.type in _SHOWN:
+        elif token.type == "text":
+            # A quote cut from a longer emphasis ("**Additionally, ..." whose closing "**"
+            # is in a later sentence) keeps delimiters nothing pairs with: markup all the same.
+            out.append(_STRAY.sub("", token.content))
+        elif token.type in _KEPT:
             out.append(token.content)
-    # A quote cut from a longer emphasis ("**Additionally, ..." whose closing "**" is in a
-    # later sentence) keeps delimiters nothing pairs with: they are markup all the same.
-    return _STRAY.sub("", "".join(out))
+    return "".join(out)
 
 
 # "*", "_" (up to three) opening or closing a word, not standing alone ("2 * 3") or inside

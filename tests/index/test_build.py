@@ -165,3 +165,21 @@ def test_model_mismatch_is_refused_with_a_way_out(
         assert idx.manifest.dimension == 32 and idx.embed_query("hello").shape == (32,)
     with pytest.raises(index.IndexMismatchError, match="dimension 32"):
         index.open(out, index.IndexSettings())
+
+
+def test_a_build_with_progress_counts_the_files_it_reads(
+    tmp_path: Path, minilm, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Reading comes before embedding, and can take longer (OCR): its own bar moves while it
+    goes on, where the embedding bar alone sat at 0 % (the web app shows these bars)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"note{n}.txt").write_text(
+            f"Note {n} says the kettle boils in {n + 2} minutes.\n"
+        )
+    (folder / "empty.txt").write_text("")
+    index.build([folder], tmp_path / "index", embedder=minilm, progress=True)
+    bars = capsys.readouterr().err
+    assert "Reading: 100%" in bars and "4/4" in bars
+    assert "Embedding: 100%" in bars

@@ -65,3 +65,34 @@ def test_a_title_names_no_one() -> None:
     who = asks("Who proposed a scientific theory of deep learning?")
     assert not who.gives("There Will Be a Scientific Theory of Deep Learning")
     assert who.gives("The theory was proposed by Ilya Sutskever in a talk.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("Presented by Amara Okafor, Head of Product.", True),  # capitalised, still a byline
+        ("Written by Jonas Weber", True),
+        ("By Clara Nguyen, 12 March 2024", True),  # a name right after "By"
+        ("Chair: Priya Raman", True),
+        ("There Will Be a Scientific Theory of Deep Learning", False),  # a title names no one
+        ("In November 2024, the quality team audited the warehouse.", False),
+    ],
+)
+def test_names_in_bylines_and_fields_are_names(sentence: str, gives: bool) -> None:
+    assert asks("Who wrote it?").gives(sentence) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "row", "gives"),
+    [
+        ("Who won the city marathon?", "Place: 1; Runner: Keiko Tanaka; Time: 2:31:04.", True),
+        ("Who won the city marathon?", "Place: 3; Runner: Sofia Lindgren; Time: 2:35:12.", False),
+        ("Who came second?", "Place: 2; Runner: Marek Novak.", True),
+        ("Who finished third in the race?", "She finished 3rd of 40 runners.", True),
+        ("Who wrote the guide?", "Place: 1; Runner: Keiko Tanaka.", False),  # no place asked
+    ],
+)
+def test_a_question_about_a_place_in_a_ranking_finds_its_row(
+    question: str, row: str, gives: bool
+) -> None:
+    assert asks(question).gives_rank(row) is gives

@@ -1,6 +1,6 @@
 """Sentence spans: the unit every quote, claim and citation is cut along."""
 
-from rag.text import sentence_spans, stops_mid_sentence
+from rag.text import sentence_spans, split_sentences, stops_mid_sentence
 
 
 def _sentences(text: str) -> list[str]:
@@ -49,3 +49,13 @@ def test_stops_mid_sentence() -> None:
     assert not stops_mid_sentence("It ends here.")
     assert not stops_mid_sentence("Body.\n## A heading")
     assert not stops_mid_sentence("")
+
+
+def test_no_sentence_starts_with_a_semicolon_after_an_abbreviation() -> None:
+    """pysbd ends a sentence at "Co." before ";": the row goes on, and is one sentence."""
+    row = "Name: Tobias Lindqvist; Company: Nordic Honey Co.; Country: Sweden; Contact: t@x.se."
+    assert split_sentences(f"{row}\nNext line. Another one.") == [
+        row,
+        "Next line.",
+        "Another one.",
+    ]

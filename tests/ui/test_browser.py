@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import index
-from ui import AssistantService
+from ui import AssistantService, serve
 from ui.uploads import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -275,3 +275,66 @@ def test_clicking_a_quote_opens_its_document_at_the_span(
     # The whole document, not the card's few lines around the quote.
     assert len(viewer.inner_text()) > 5 * len(quote.inner_text())
     page.screenshot(path=str(SCREENSHOT.with_name("ui-viewer.png")), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def folder_app(tmp_path_factory: pytest.TempPathFactory, minilm) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app over the regression folder of a new user (tests/rag/user_folder.py)."""
+    from tests.rag import user_folder
+
+    from .conftest import free_port
+
+    home = tmp_path_factory.mktemp("folder-app")
+    folder = user_folder.write(home / "docs")
+    index.build([folder], home / "index", embedder=minilm)
+    running = serve(AssistantService(home / "index", home), "127.0.0.1", free_port(), block=False)
+    assert running is not None
+    try:
+        yield running.url
+    finally:
+        running.close()
+
+
+LAYOUT_QUESTIONS = [
+    "Who presented the Project Heron review?",
+    "How much did Project Heron spend on marketing in Q3?",
+    "What did the garden club decide?",
+    "Who is Tobias Lindqvist?",
+]
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_the_layout_holds_at_1400_and_800_pixels_wide(
+    folder_app: str, page: Page, width: int
+) -> None:
+    """Screenshots of chat, sources, viewer and documents (reports/screenshots/), and what
+    they must show: the sources end above the footer, the question box stops growing, no
+    label floats over the messages, and at 800 px the four tabs fit (the columns stack)."""
+    from playwright.sync_api import expect
+
+    shots = ROOT / "reports" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(folder_app)
+    for n, question in enumerate(LAYOUT_QUESTIONS, start=1):
+        page.locator("#question textarea").fill(question)
+        page.locator("#ask").click()
+        expect(page.locator("#sources .rag-turn")).to_have_count(n, timeout=60_000)
+    box = page.locator("#question textarea")
+    box.fill("A question that goes on and on. " * 60)
+    height = box.bounding_box()
+    assert height is not None and height["height"] < 150  # four lines, then it scrolls
+    expect(page.locator("#chat label[data-testid='block-label']")).to_have_count(0)
+    sources = page.locator("#sources").bounding_box()
+    footer = page.locator("footer").bounding_box()
+    assert sources and footer and sources["y"] + sources["height"] <= footer["y"]
+    for tab in ("Sources", "Document", "Documents", "Settings"):
+        expect(page.get_by_role("tab", name=tab, exact=True)).to_be_visible()
+    page.screenshot(path=str(shots / f"chat-{width}.png"), full_page=True)
+    # The viewer opens a sheet's quote, named by its sheet.
+    page.locator("#sources .rag-quote[data-open]").first.click()
+    expect(page.locator("#viewer")).to_contain_text("sheet 1 of 2: Suppliers", timeout=30_000)
+    page.screenshot(path=str(shots / f"viewer-{width}.png"), full_page=True)
+    page.get_by_role("tab", name="Documents", exact=True).click()
+    expect(page.locator("#documents")).to_contain_text("3 slides")
+    page.screenshot(path=str(shots / f"documents-{width}.png"), full_page=True)
