@@ -55,6 +55,29 @@ def register(commands: Any) -> None:
     add_judge(judge, dest="judge_name")
     judge.add_argument("--json", dest="judge_json", action="store_true")
     judge.set_defaults(run=_judge)
+    qa = sub.add_parser(
+        "qa",
+        help="the QA dev benchmark: each row's passage a file, a tenth withheld; every "
+        "question asked; recall, citations, answers, abstention, latency",
+    )
+    qa.add_argument(
+        "qa_file",
+        type=Path,
+        metavar="FILE",
+        help="HaluEval-shaped rows (JSON Lines: knowledge, question, right_answer), e.g. "
+        "../shared/data/halueval_qa_dev.jsonl",
+    )
+    qa.add_argument(
+        "--work",
+        type=Path,
+        help="where the corpus and its index are kept between runs (default: a folder beside "
+        "$RAG_HOME's index, per FILE)",
+    )
+    qa.add_argument("--limit", type=int, help="ask only the first N rows (a quick look)")
+    add_model(qa, also="; its answers are scored beside the extractive ones")
+    qa.add_argument("--out", dest="qa_out", type=Path, help="write qa.json and qa.html here")
+    qa.add_argument("--json", dest="qa_json", action="store_true", help="print qa.json")
+    qa.set_defaults(run=_qa)
     training_commands.register(sub)
 
 
@@ -158,4 +181,41 @@ def _judge(args: argparse.Namespace) -> int:
                 f"  {s.judge:<20} {s.gate.supported_shown:>6.1%} of {s.gate.supported} supported "
                 f"answers, {s.gate.unsupported_shown:>6.1%} of {s.gate.unsupported} unsupported"
             )
+    return 0
+
+
+def _qa(args: argparse.Namespace) -> int:
+    from eval import qa_bench
+    from index import rag_home
+    from rag import Assistant
+    from rag.settings import with_choices
+
+    rows = qa_bench.load_rows(args.qa_file)[: args.limit]
+    work = args.work or rag_home() / "qa-bench" / args.qa_file.stem
+    progress = not args.qa_json and sys.stderr.isatty()
+    index_dir = qa_bench.build(rows, work, progress=progress)
+    answerers = [with_choices(mode="extractive")]
+    if args.model is not None:
+        answerers.append(with_choices(mode="llm", model=args.model))
+    reports = []
+    for settings in answerers:
+        assistant = Assistant.open(index_dir, settings)
+        try:
+            assistant.warm_up()
+            reports.append(qa_bench.run(assistant, rows, str(args.qa_file), progress=progress))
+        finally:
+            assistant.index.close()
+    if args.qa_out:
+        json_path, html_path = qa_bench.write(reports, args.qa_out)
+    if args.qa_json:
+        print(json.dumps([r.to_dict() for r in reports], indent=2, ensure_ascii=False))
+        return 0
+    first = reports[0].metrics
+    print(
+        f"{first['questions']:.0f} questions: {first['answerable']:.0f} answerable, "
+        f"{first['unanswerable']:.0f} whose passage is withheld (index: {index_dir})"
+    )
+    print(qa_bench.table(reports))
+    if args.qa_out:
+        print(f"wrote {json_path} and {html_path}")
     return 0

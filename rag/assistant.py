@@ -30,7 +30,7 @@ from .question.asks import KIND_NAMES, asks
 from .question.followup import FollowupRewriter, Message
 from .question.gate import EvidenceGate
 from .question.language import Language, LanguageCheck
-from .question.named import unmentioned, vocabulary
+from .question.named import unmatched, vocabulary
 from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval.retriever import Reranker, Retriever
@@ -237,11 +237,12 @@ class Assistant:
         asked = asks(question)
         if asked.kind is not None and not self._extractive.gives_asked(question, hits):
             return f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
-        # The documents of the sentences that answer it best: another document that names
-        # the year ("2023" in a water report) does not make this one's figure that year's.
+        # A year or code the documents of the best quotes never mention, where the quotes
+        # give another: another document that names the year ("2023" in a water report) does
+        # not make this one's figure that year's.
         quotes = self._extractive.best_sentences(question, hits)
         quoted = sorted({hits[q.hit].chunk.document_id for q in quotes})
-        missing = unmentioned(question, map(self._vocabulary, quoted))
+        missing = unmatched(question, map(self._vocabulary, quoted), [q.text for q in quotes])
         return f"Your documents don't mention {_listed(missing)}." if missing else ""
 
     def _document_vocabulary(self, document_id: str) -> frozenset[str]:

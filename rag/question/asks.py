@@ -130,6 +130,11 @@ class Asks:
         """Does `sentence` hold a thing of the asked kind that the question does not name?"""
         if self.kind is None:
             return True
+        if self.kind in ("person", "place"):
+            # The question's own names leave first: "Nilgiri Spice Co." holds no other name
+            # than the question's "Nilgiri Spice", though "Spice Co" pairs like one.
+            for known in self._known:
+                sentence = re.sub(re.escape(known), " ", sentence, flags=re.IGNORECASE)
         return any(
             thing not in self._known and not set(lexicon.words(thing)) <= self._words
             for thing in _found(self.kind, sentence)
