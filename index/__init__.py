@@ -8,8 +8,9 @@ with index.open("/tmp/idx") as idx:
 
 from modelhome.environment import rag_home
 
-from .building.builder import build, create, remove
+from .building.builder import build, remove
 from .building.cluster import Cluster
+from .building.empty import create
 from .errors import (
     IndexCorruptError,
     IndexLockedError,

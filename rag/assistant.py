@@ -30,12 +30,11 @@ from .question.asks import KIND_NAMES, asks
 from .question.followup import FollowupRewriter, Message
 from .question.gate import EvidenceGate
 from .question.language import Language, LanguageCheck
-from .question.named import unmatched, vocabulary
+from .question.named import Pins
 from .records import Answer, Generated, Hit, Mode
 from .response import Response
 from .retrieval.retriever import Reranker, Retriever
 from .settings import AskMode, Settings
-from .text.memo import Memo
 from .verification.judges import make_judge
 from .verification.streaming import Released, SentenceGate
 from .verification.verify import Verdict, passes, verify
@@ -44,7 +43,6 @@ ABSTAIN_NO_EVIDENCE = (
     "I can't answer that from your documents: nothing in them is relevant enough to the question."
 )
 ABSTAIN_DECLINED = "I can't answer that from your documents: the passages found don't answer it."
-VOCABULARIES = 256  # documents whose words are kept for the near-miss check
 NO_DOCUMENTS = (
     "No documents are indexed yet, so there is nothing to answer from. Add some in the "
     "Documents tab, or run: rag index build PATH"
@@ -77,8 +75,7 @@ class Assistant:
             query_vector=self._retriever.query_vector,
         )
         self._llm = LLMAnswerer(generator, settings.generation) if generator else None
-        # What each document mentions, for near misses: computed once per document.
-        self._vocabulary = Memo(self._document_vocabulary, VOCABULARIES)
+        self._pins = Pins(idx)
 
     @classmethod
     def open(
@@ -237,17 +234,10 @@ class Assistant:
         asked = asks(question)
         if asked.kind is not None and not self._extractive.gives_asked(question, hits):
             return f"Your documents don't give the {KIND_NAMES[asked.kind]} you ask for."
-        # A year or code the documents of the best quotes never mention, where the quotes
-        # give another: another document that names the year ("2023" in a water report) does
-        # not make this one's figure that year's.
         quotes = self._extractive.best_sentences(question, hits)
-        quoted = sorted({hits[q.hit].chunk.document_id for q in quotes})
-        missing = unmatched(question, map(self._vocabulary, quoted), [q.text for q in quotes])
-        return f"Your documents don't mention {_listed(missing)}." if missing else ""
-
-    def _document_vocabulary(self, document_id: str) -> frozenset[str]:
-        document = self.index.document(document_id)
-        return vocabulary(f"{document.source} {document.text}") if document else frozenset()
+        return self._pins.notice(
+            question, [(hits[q.hit].chunk.document_id, q.text) for q in quotes]
+        )
 
     def _written(
         self, llm: LLMAnswerer, question: str, hits: list[Hit], said: str, laps: _Laps
@@ -362,12 +352,6 @@ def _from_draft(draft: Draft, verdict: Verdict, mode: Mode) -> Answer:
         unsupported=verdict.unsupported,
         notice=draft.notice,
     )
-
-
-def _listed(terms: Sequence[str]) -> str:
-    """ "Q3", "Q3 or 2019", "Q3, 2019 or Heron"."""
-    quoted = [f"“{t}”" for t in terms]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def failed_notice(released: Released) -> str:

@@ -137,7 +137,7 @@ class _Base:
         self.checked_dimension = True
 
 
-def _base(
+def open_base(
     index_dir: Path, settings: IndexSettings, embedder: Embedder | None, rebuild: bool
 ) -> _Base:
     previous = None if rebuild else current_snapshot(index_dir)
@@ -224,7 +224,7 @@ def build(
 
     with build_lock(index_dir, wait):
         collect_garbage(index_dir)
-        base = _base(index_dir, settings, embedder, rebuild)
+        base = open_base(index_dir, settings, embedder, rebuild)
         workers: Workers = (
             LocalWorkers(base.embedder, settings)
             if cluster is None
@@ -277,28 +277,6 @@ def _build(
             base.chunking,
         )
     return _with_seconds(report, time.perf_counter() - started)
-
-
-def create(
-    index_dir: str | Path | None = None,
-    *,
-    settings: IndexSettings | None = None,
-    embedder: Embedder | None = None,
-    wait: float = DEFAULT_WAIT_SECONDS,
-) -> bool:
-    """Publish an empty index at `index_dir` unless one is there: what a web-only start
-    opens before its first upload. True when it was created. The embedding model is loaded
-    (the manifest records its name, weights and dimension, which later builds must share)."""
-    settings = settings or IndexSettings()
-    index_dir = Path(index_dir or default_index_dir()).expanduser().resolve()
-    with build_lock(index_dir, wait):
-        if current_snapshot(index_dir) is not None:
-            return False
-        collect_garbage(index_dir)
-        base = _base(index_dir, settings, embedder, rebuild=False)
-        empty = np.empty((0, base.embedder.dimension), dtype=np.float32)
-        write_snapshot(index_dir, None, None, [], empty, [], base.embedder, base.chunking)
-        return True
 
 
 def remove(

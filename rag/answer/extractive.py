@@ -24,6 +24,7 @@ from ..text.memo import Memo
 from ..text.sentences import sentence_spans
 from .answerer import Draft
 from .citations import Claim, marker
+from .lines import answer_like, continued, fact_line, heading_above, states_fact
 
 NOTICE_NO_LLM = (
     "Extractive answer: no language model is installed, so these are the sentences of your "
@@ -236,8 +237,8 @@ class ExtractiveAnswerer:
         all_spans = sentence_spans(text)
         for j, (s, e) in enumerate(all_spans):
             sentence = text[s:e]
-            like = _answer_like(text, s, sentence, self._settings.min_words)
-            fact = not like and _fact_line(text, s, sentence)
+            like = answer_like(text, s, sentence, self._settings.min_words)
+            fact = not like and fact_line(text, s, sentence)
             if like or fact:
                 spans.append((s, e))
                 facts.append(fact)
@@ -245,8 +246,8 @@ class ExtractiveAnswerer:
                 # interpretable?" over "Unlikely to be fully interpretable..."), and the
                 # sentence it continues when it starts in lower case (a transcript's "...just
                 # so that we can..."); the quote is the sentence alone.
-                before = _continued(text, all_spans, j)
-                heading = _heading_above(text, s, record=_states_fact(sentence))
+                before = continued(text, all_spans, j)
+                heading = heading_above(text, s, record=states_fact(sentence))
                 contexts.append(" ".join(filter(None, (heading, before, sentence))))
         stems = tuple(frozenset(lexicon.content_stems(c)) for c in contexts)
         own = tuple(frozenset(lexicon.content_stems(text[s:e])) for s, e in spans)
@@ -261,7 +262,6 @@ class ExtractiveAnswerer:
 _LINE_BREAK = re.compile(r"\s*\n\s*")
 _CONTINUATION = re.compile(r"^(?:This|These|That|Those|Such|It|They|So|Thus|Hence)\b")
 # Openings that cannot be read without the sentence before.
-_ONLY_LINK = re.compile(r"^\W*!?\[[^\]]*\]\([^)]*\)\W*$")
 NO_MORE = "Your documents say no more about it than what was quoted:"
 _LEANS_BACK = re.compile(r"^(?:Rather|Instead|However)\b")
 
@@ -331,81 +331,6 @@ def _continues(quote: Quote, chosen: Quote) -> bool:
     return _follows(quote, chosen) and (
         _CONTINUATION.match(quote.text) is not None or quote.text[:1].islower()
     )
-
-
-def _continued(text: str, spans: Sequence[tuple[int, int]], j: int) -> str:
-    """The sentence that the j-th one continues, when it starts in lower case."""
-    s, _ = spans[j]
-    if j == 0 or not text[s : s + 1].islower():
-        return ""
-    ps, pe = spans[j - 1]
-    return text[ps:pe]
-
-
-def _line_start(text: str, at: int) -> int:
-    return text.rfind("\n", 0, at) + 1
-
-
-def _answer_like(text: str, at: int, sentence: str, min_words: int) -> bool:
-    """Not a heading, a lead-in ("Key topics include:"), a question, a link alone (a title
-    line like "[The Limitations of Deep Learning](https://...)"), or a fragment."""
-    if text[_line_start(text, at) : at].lstrip().startswith("#"):
-        return False
-    if _ONLY_LINK.match(sentence):
-        return False
-    if sentence.endswith(("?", ":")):
-        return False
-    words = len(sentence.split())
-    return words >= min_words and (words >= 8 or sentence[-1] in '.!"”’)')
-
-
-def _fact_line(text: str, at: int, sentence: str) -> bool:
-    """Slides, minutes, title pages and bylines say who and when in short lines of their own:
-    "Chair: Priya Raman", "Written by Jonas Weber", "March 2024". Such a line states a fact (a
-    title such as "Bike repair guide" does not) and may answer a question asking for it."""
-    if text[_line_start(text, at) : at].lstrip().startswith("#") or sentence.endswith("?"):
-        return False
-    return _whole_line(text, at, sentence) and _states_fact(sentence)
-
-
-def _states_fact(line: str) -> bool:
-    """A short line that states a fact: a field, a byline or a date. A longer line with a
-    colon is a heading ("History: why deep learning took off when it did")."""
-    return len(line.split()) <= FACT_LINE_WORDS and _FACT_LINE.search(line) is not None
-
-
-FACT_LINE_WORDS = 6
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_FACT_LINE = re.compile(
-    r"^[^\W\d_][^:]{0,40}:\s*\w"  # a field: "Chair: Priya Raman"
-    r"|\b[Bb]y\s+[A-Z][^\W\d_]+"  # a byline: "Presented by Amara Okafor"
-    rf"|^(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}},?)?\s+\d{{4}}\.?$"  # "March 2024"
-)
-
-
-def _whole_line(text: str, at: int, sentence: str) -> bool:
-    """Is `sentence`, found at `at` in `text`, a line of its own?"""
-    end = at + len(sentence)
-    return not text[_line_start(text, at) : at].strip() and not text[end:].split("\n", 1)[0].strip()
-
-
-def _heading_above(text: str, at: int, *, record: bool = False) -> str:
-    """The nearest line above `at` that is a heading or a question, if it is close by. For a
-    field of a `record` ("Minutes taken by: Tom Hale"), the fields above it ("Chair: Priya
-    Raman") are its siblings, not its heading: the line above them all is."""
-    line_start = _line_start(text, at)
-    lines = text[:line_start].rstrip("\n").split("\n")[-4:]
-    for line in reversed(lines):
-        line = line.strip().lstrip("#").strip()
-        if line.endswith("?") or (
-            line
-            and not line.startswith(("-", "*", ">"))
-            and len(line.split()) <= 12
-            and line[-1] not in ".!"
-            and not (record and _states_fact(line))
-        ):
-            return line
-    return ""
 
 
 def render(quotes: Sequence[Quote]) -> str:

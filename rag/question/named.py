@@ -18,7 +18,10 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from index import Index
+
 from ..text import lexicon
+from ..text.memo import Memo
 
 Shape = Literal["period", "code"]
 
@@ -75,3 +78,35 @@ def unmatched(
 ABOUT = 0.5
 # The asking of "how much", "how many": not what the question is about.
 _ASKING = frozenset({"much", "many", "long", "often", "far"})
+
+
+VOCABULARIES = 256  # documents whose words are kept
+
+
+class Pins:
+    """The pin check over one index: what each document mentions is read once (a bounded,
+    thread-safe memo, shared by requests)."""
+
+    def __init__(self, idx: Index) -> None:
+        self._index = idx
+        self._vocabulary = Memo(self._read, VOCABULARIES)
+
+    def notice(self, question: str, quotes: Sequence[tuple[str, str]]) -> str:
+        """ "Your documents don't mention “2019”." when `question` is a near miss, given the
+        best quotes as (document id, text); "" otherwise. Another document that names the
+        year ("2023" in a water report) does not make this one's figure that year's."""
+        documents = sorted({document for document, _ in quotes})
+        missing = unmatched(
+            question, map(self._vocabulary, documents), [text for _, text in quotes]
+        )
+        return f"Your documents don't mention {listed(missing)}." if missing else ""
+
+    def _read(self, document_id: str) -> frozenset[str]:
+        document = self._index.document(document_id)
+        return vocabulary(f"{document.source} {document.text}") if document else frozenset()
+
+
+def listed(terms: Sequence[str]) -> str:
+    """ "“Q3”", "“Q3” or “2019”", "“Q3”, “2019” or “H1”"."""
+    quoted = [f"“{t}”" for t in terms]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
