@@ -53,16 +53,20 @@ def pptx_bytes() -> bytes:
 
 
 def epub_bytes() -> bytes:
+    bodies = ["The storm came in from the west and lasted nine days.", EPUB_FACT]
+    return epub_of("The Lighthouse", "lighthouse-1", bodies)
+
+
+def epub_of(title: str, identifier: str, bodies: list[str]) -> bytes:
+    """An EPUB of one chapter per body, "Chapter 1" onwards, in reading order."""
     from ebooklib import epub
 
     book = epub.EpubBook()
-    book.set_identifier("lighthouse-1")
-    book.set_title("The Lighthouse")
+    book.set_identifier(identifier)
+    book.set_title(title)
     book.set_language("en")
     chapters = []
-    for number, body in enumerate(
-        ["The storm came in from the west and lasted nine days.", EPUB_FACT], start=1
-    ):
+    for number, body in enumerate(bodies, start=1):
         chapter = epub.EpubHtml(title=f"Chapter {number}", file_name=f"ch{number}.xhtml")
         chapter.content = f"<h1>Chapter {number}</h1><p>{body}</p>"
         book.add_item(chapter)

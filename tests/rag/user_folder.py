@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.index import samples
 from tests.index.pdfs import make_pdf
 
 
@@ -138,29 +139,11 @@ def fair_md() -> bytes:
 
 
 def orchard_epub() -> bytes:
-    from ebooklib import epub
-
-    book = epub.EpubBook()
-    book.set_identifier("orchard-1")
-    book.set_title("A year in the orchard")
-    book.set_language("en")
-    chapters = []
     bodies = [
         "The orchard was planted in 1962 by Harriet Cole on her father's farm.",
         "Every October the pickers bring in around nine tonnes of Bramley apples.",
     ]
-    for number, body in enumerate(bodies, start=1):
-        chapter = epub.EpubHtml(title=f"Chapter {number}", file_name=f"ch{number}.xhtml")
-        chapter.content = f"<h1>Chapter {number}</h1><p>{body}</p>"
-        book.add_item(chapter)
-        chapters.append(chapter)
-    book.toc = chapters
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    book.spine = ["nav", *chapters]
-    out = io.BytesIO()
-    epub.write_epub(out, book)
-    return out.getvalue()
+    return samples.epub_of("A year in the orchard", "orchard-1", bodies)
 
 
 FILES: dict[str, Callable[[], bytes]] = {
