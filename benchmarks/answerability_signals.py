@@ -54,9 +54,24 @@ class Case:
     features: tuple[float, ...]
 
 
-def signals(assistant: Assistant, question: str) -> tuple[float, ...]:
-    hits = assistant.retrieve(question)
-    gate = EvidenceGate(assistant.settings.abstention)
+class Signals:
+    """The signals of one assistant's questions; its gate and extractive answerer (with its
+    cache of sentence vectors) are made once, not per question."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.gate = EvidenceGate(assistant.settings.abstention)
+        self.extractive = ExtractiveAnswerer(
+            assistant.index.embedder, assistant.settings.extractive, llm_installed=False
+        )
+
+    def __call__(self, question: str) -> tuple[float, ...]:
+        return signals(self, question)
+
+
+def signals(made: Signals, question: str) -> tuple[float, ...]:
+    hits = made.assistant.retrieve(question)
+    gate = made.gate
     dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
     wanted = lexicon.content_stems(question)
     texts = [h.chunk.text for h in hits]
@@ -64,10 +79,7 @@ def signals(assistant: Assistant, question: str) -> tuple[float, ...]:
     named = {w.lower() for w in _NAMED.findall(question.strip())} - lexicon.STOPWORDS
     held = {w.lower() for t in texts[:3] for w in re.findall(r"[\w-]+", t)}
     names = len(named & held) / len(named) if named else 1.0
-    extractive = ExtractiveAnswerer(
-        assistant.index.embedder, assistant.settings.extractive, llm_installed=False
-    )
-    scored = extractive.scored(question, hits)
+    scored = made.extractive.scored(question, hits)
     sentence = scored[0].score if scored else 0.0
     return (dense, lexical, gate.evidence(question, hits), names, sentence)
 
@@ -75,7 +87,8 @@ def signals(assistant: Assistant, question: str) -> tuple[float, ...]:
 def dev_cases(rows_path: Path, work: Path) -> list[Case]:
     rows = qa_bench.load_rows(rows_path)
     assistant = Assistant.open(qa_bench.build(rows, work), with_choices(mode="extractive"))
-    return [Case(r.knowledge, "dev", r.answerable, signals(assistant, r.question)) for r in rows]
+    read = Signals(assistant)
+    return [Case(r.knowledge, "dev", r.answerable, read(r.question)) for r in rows]
 
 
 def sample_cases(work: Path) -> list[Case]:
@@ -83,12 +96,13 @@ def sample_cases(work: Path) -> list[Case]:
     index.build([ROOT / "corpus"], index_dir)
     assistant = Assistant.open(index_dir, with_choices(mode="extractive"))
     rows = [json.loads(line) for line in DEFAULT_QA.read_text().splitlines() if line]
+    read = Signals(assistant)
     return [
         Case(
             f"sample-{n % FOLDS}",
             "sample",
             bool(r["answerable"]),
-            signals(assistant, r["question"]),
+            read(r["question"]),
         )
         for n, r in enumerate(rows)
     ]
