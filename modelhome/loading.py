@@ -146,6 +146,8 @@ class LoadedLlama:
 
     llm: Any
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+    # What its users keep with the context between calls (saved prompt openings), under `lock`.
+    kept: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def llama(

@@ -24,6 +24,7 @@ from .answer.citations import clean
 from .answer.extractive import ExtractiveAnswerer
 from .answer.llm import LLMAnswerer, declines
 from .answer.prompt import EXAMPLE
+from .answer.windows import best_sentences
 from .errors import ModelMissingError, QuestionError
 from .models import TextModel, open_text_model
 from .question.asks import KIND_NAMES, asks
@@ -122,8 +123,9 @@ class Assistant:
         warm_judge = getattr(self.judge, "warm_up", None)  # a judge with a model to load
         if warm_judge is not None:
             warm_judge()
-        if self.generator is not None:
-            self.generator.load()
+        if self._llm is not None:
+            self._llm.generator.load()
+            self._llm.warm_up()
 
     @property
     def llm_available(self) -> bool:
@@ -244,7 +246,8 @@ class Assistant:
     ) -> Generator[str, None, Answer]:
         """The model's answer, released sentence by sentence as each is verified; when too
         little of it is supported, a notice saying what happened and quotes follow."""
-        kept = llm.passages(question, hits)
+        best = best_sentences(self._extractive.scored(question, hits))
+        kept = llm.passages(question, hits, best)
         gate = SentenceGate(
             kept,
             self.judge,

@@ -51,10 +51,18 @@ class GenerationSettings(BaseModel):
     model_path: Path | None = Field(
         None,
         description="A GGUF file to use instead of the llm of models.txt, or the name of a "
-        "language model of models.txt: llm, tiny, smol.",
+        "language model of models.txt: llm, coder, tiny, smol.",
     )
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="0 = deterministic answers.")
     max_answer_tokens: int = Field(384, gt=0, description="Room kept for the answer in n_ctx.")
+    passages: int = Field(3, gt=0, description="Most passages the model reads.")
+    passage_chars: int | None = Field(
+        500,
+        gt=0,
+        description="What the model reads of a passage: about this many characters of whole "
+        "sentences around its best sentence (None: the whole passage). On a CPU, reading is "
+        "most of an answer's time (benchmarks/llm_latency.py).",
+    )
     repeat_penalty: float = Field(
         1.2,
         ge=1.0,
@@ -68,7 +76,14 @@ class GenerationSettings(BaseModel):
         "SmolLM2-135M-Instruct wrote no marker in 562 sentences without it.",
     )
     n_ctx: int = Field(4096, ge=512, description="llama.cpp context window, in tokens.")
-    n_threads: int | None = Field(None, description="CPU threads for llama.cpp (None: auto).")
+    n_threads: int | None = Field(
+        None, description="CPU threads for llama.cpp (None: every CPU this process may use)."
+    )
+    keep_opening: bool = Field(
+        True,
+        description="Keep the KV state of the prompt's fixed opening (instructions, example) "
+        "between questions, so the model reads only the passages and the question.",
+    )
     seed: int = Field(0, description="Sampling seed, for repeatable answers.")
     template_slack: int = Field(
         64,

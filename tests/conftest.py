@@ -4,6 +4,7 @@ package, real FAISS and SQLite. Nothing is downloaded."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import index
 from index.embedding import SentenceTransformerEmbedder, load_embedder
 from index.settings import DEFAULT_EMBEDDING_MODEL
+from modelhome import ModelSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -30,6 +32,52 @@ def _has_vnni() -> bool:
 # sentence scoring 0.03 over its bar (tests/rag/test_followup.py), and the eval's follow-up
 # figures move with it. Tests name that case rather than lower a bar everywhere.
 VNNI = _has_vnni()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def models_without_the_default_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests choose their language model. The dev set-up installs models.txt's coder (the
+    offline-llm extra), which mode auto would pick for every test that opens an assistant, so
+    tests read the shipped models.txt less that line (RAG_MODELS_FILE, subprocesses too).
+    The coder's own tests read the shipped file (`coder_spec`)."""
+    from modelhome.catalogue import PACKAGED_LIST
+
+    path = tmp_path_factory.mktemp("models") / "models.txt"
+    lines = PACKAGED_LIST.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("coder ")) + "\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAG_MODELS_FILE", str(path))
+        yield path
+
+
+@pytest.fixture(scope="session")
+def coder_spec() -> ModelSpec:
+    from modelhome.catalogue import PACKAGED_LIST, spec_for
+
+    spec = spec_for("coder", PACKAGED_LIST)
+    assert spec is not None and spec.file is not None
+    return spec
+
+
+@pytest.fixture(scope="session")
+def coder_home(tmp_path_factory: pytest.TempPathFactory, coder_spec: ModelSpec) -> Path:
+    """A $RAG_HOME holding Qwen2.5-Coder-1.5B-Instruct (models.txt's "coder"), joined from
+    the 22 packages of the offline-llm extra and checked, as a user's would be."""
+    from modelhome.catalogue import local_path
+
+    home = tmp_path_factory.mktemp("coder-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAG_HOME", str(home))
+        path = local_path(coder_spec)
+    assert path is not None, "make install installs the offline-llm extra, the coder model"
+    return home
+
+
+@pytest.fixture(scope="session")
+def coder(coder_home: Path, coder_spec: ModelSpec) -> Path:
+    """The real Qwen2.5-Coder-1.5B-Instruct GGUF (Q4_K_M, a ChatML chat template)."""
+    assert coder_spec.file is not None
+    return coder_home / "models" / coder_spec.file
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from ..models import TextModel
 from ..records import Hit
 from ..settings import GenerationSettings
 from . import prompt
+from .windows import windows
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,16 @@ class LLMAnswerer:
         self.generator = generator
         self._settings = settings
 
-    def passages(self, question: str, hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    def passages(
+        self, question: str, hits: Sequence[Hit], best: dict[int, tuple[int, int]] | None = None
+    ) -> tuple[Hit, ...]:
+        """What the model reads: the first `settings.passages` hits, each cut to a window
+        around its best sentence (`best[i]`, offsets in hit i's document; else its opening),
+        as many as fit."""
         s = self._settings
+        if s.passage_chars is not None:
+            hits = windows(hits, best or {}, s.passages, s.passage_chars)
+        hits = hits[: s.passages]
         n_ctx = self.generator.n_ctx
         budget = n_ctx - s.max_answer_tokens - s.template_slack
         kept = prompt.fit(question, hits, self.generator.prompt_tokens, budget)
@@ -39,6 +48,12 @@ class LLMAnswerer:
         if len(kept) < len(hits):
             log.info("context budget: %d of %d passages fit", len(kept), len(hits))
         return tuple(kept)
+
+    def warm_up(self) -> None:
+        """Read the answer prompt's fixed opening now (a backend that keeps it, keeps it)."""
+        request = prompt.answer_prompt("warm up", [])
+        for _ in self.generator.stream(request, max_tokens=1, temperature=0.0):
+            pass
 
     def write(self, question: str, kept: Sequence[Hit]) -> Iterator[str]:
         """The model's reply to `question` over `kept` (numbered from 1), as text deltas."""

@@ -16,7 +16,13 @@ Opener = Callable[[Path, GenerationSettings], TextModel]
 
 
 def _llama(path: Path, settings: GenerationSettings) -> TextModel:
-    return LlamaModel(path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, seed=settings.seed)
+    return LlamaModel(
+        path,
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        seed=settings.seed,
+        keep_opening=settings.keep_opening,
+    )
 
 
 _BACKENDS: dict[str, Opener] = {"llama.cpp": _llama}

@@ -10,12 +10,14 @@ format the base model never saw, and it then repeats the prompt's markup.)
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from modelhome import loading
 
+from .prefix_cache import PrefixStates, common_opening
 from .text_model import Prompt
 
 
@@ -30,13 +32,22 @@ class LlamaModel:
     grammars = True
 
     def __init__(
-        self, path: Path, *, n_ctx: int = 4096, n_threads: int | None = None, seed: int = 0
+        self,
+        path: Path,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int | None = None,
+        seed: int = 0,
+        keep_opening: bool = True,
     ) -> None:
         self.path = Path(path)
         self.name = self.path.name
         self._n_ctx = n_ctx
-        self._n_threads = n_threads
+        # llama-cpp-python's default is half the CPUs, for hyper-threads; on 2 cores that
+        # leaves one idle and generates at 14.6 tokens a second, not 22 (benchmarks/llm_latency).
+        self._n_threads = n_threads or usable_cpus()
         self._seed = seed
+        self._keep_opening = keep_opening
 
     @functools.cached_property
     def _loaded(self) -> loading.LoadedLlama:
@@ -92,6 +103,23 @@ class LlamaModel:
     def _chat_text(self, prompt: Prompt) -> str:
         return str(self._formatter(messages=prompt.messages()).prompt)
 
+    def _tokens(self, prompt: Prompt) -> tuple[list[int], list[int], list[str]]:
+        """The tokens the model reads for `prompt`, those of its fixed opening (everything
+        before the request), and the stop strings: rendered as llama-cpp-python's chat handler
+        renders a GGUF's template (BOS as the template writes it), or as completion text."""
+        if self.chat_template is None:
+            text, stop, bos = prompt.completion(), [], True
+        else:
+            rendered = self._formatter(messages=prompt.messages())
+            text, bos = str(rendered.prompt), not rendered.added_special
+            stop = [rendered.stop] if isinstance(rendered.stop, str) else list(rendered.stop or [])
+        opening = text[: text.rfind(prompt.request)]
+
+        def tokenize(part: str) -> list[int]:
+            return list(self.llm.tokenize(part.encode("utf-8"), add_bos=bos, special=True))
+
+        return tokenize(text), tokenize(opening), [*prompt.stop, *stop]
+
     def stream(self, prompt: Prompt, *, max_tokens: int, temperature: float) -> Iterator[str]:
         """The reply to `prompt`, as text deltas. Chat and base models get the same sampling:
         the prompt's stop sequences, repeat penalty and grammar."""
@@ -99,30 +127,38 @@ class LlamaModel:
             "max_tokens": max_tokens,
             "temperature": temperature,
             "seed": self._seed,
-            "stop": list(prompt.stop) or None,
             "repeat_penalty": prompt.repeat_penalty,
             "grammar": _grammar(prompt.grammar) if prompt.grammar else None,
         }
         with self._loaded.lock:
-            # Evaluate every prompt from its start: llama-cpp-python would reuse the cached
-            # prefix of the last one, and a prompt evaluated in other batches gets slightly
-            # other logits, enough for a small model to write another answer to the same
-            # question. (RAG prompts share little more than the instructions anyway.)
-            self.llm.reset()
-            if self.chat_template is not None:
-                chat = self.llm.create_chat_completion(
-                    messages=prompt.messages(), stream=True, **sampling
-                )
-                for part in chat:
-                    delta = part["choices"][0]["delta"].get("content")
-                    if delta:
-                        yield delta
-                return
-            completion = self.llm.create_completion(prompt.completion(), stream=True, **sampling)
+            tokens, opening, stop = self._tokens(prompt)
+            # Every prompt is read the same way whatever came before it: its opening from
+            # saved cells (read alone, from position 0) or, without them, the whole prompt
+            # from its start. See prefix_cache.py for why the difference matters.
+            if self._keep_opening:
+                self._openings.start(self.llm, common_opening(tokens, opening))
+            else:
+                self.llm.reset()
+            completion = self.llm.create_completion(
+                tokens, stream=True, stop=stop or None, **sampling
+            )
             for part in completion:
                 text = part["choices"][0]["text"]
                 if text:
                     yield text
+
+    @property
+    def _openings(self) -> PrefixStates:
+        # Kept with the loaded model: every LlamaModel of one file shares its context.
+        return self._loaded.kept.setdefault("openings", PrefixStates())  # type: ignore[no-any-return]
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @functools.lru_cache(maxsize=64)

@@ -49,6 +49,36 @@ def test_streams_deltas_and_stops_at_max_tokens(generator: LlamaModel) -> None:
     assert again == text  # temperature 0 with a fixed seed: repeatable
 
 
+def test_the_kept_opening_gives_the_same_reply_whatever_was_asked_before(
+    tiny_gguf: Path,
+) -> None:
+    """The prompt's opening is read once and its cache cells restored for each prompt that
+    opens the same way; a reply must not depend on the prompts before it (random weights
+    amplify any difference in what was read). Its own context (another n_ctx), so the
+    first prompt here is the first it reads."""
+    model = LlamaModel(tiny_gguf, n_ctx=1536)
+    first = Prompt("Be brief.", "Say something.")
+    same_opening = Prompt("Be brief.", "Say something else, at length.")
+    other_opening = Prompt("Answer in French.", "Say something.")
+
+    def reply(prompt: Prompt) -> str:
+        return "".join(model.stream(prompt, max_tokens=16, temperature=0.0))
+
+    alone = reply(first)
+    openings = model._loaded.kept["openings"]
+    assert len(openings) == 1
+    reply(same_opening)  # leaves its own passage in the cache: must not be reused
+    assert len(openings) == 1  # the same opening, restored
+    reply(other_opening)  # another opening: read, saved, and the first one's cells replaced
+    assert len(openings) == 2
+    assert reply(first) == alone  # from the saved cells, after others
+    assert reply(first) == alone  # the same prompt twice in a row
+    # A user of the same context that reads whole prompts leaves other cells behind.
+    whole = LlamaModel(tiny_gguf, n_ctx=1536, keep_opening=False)
+    list(whole.stream(same_opening, max_tokens=16, temperature=0.0))
+    assert reply(first) == alone
+
+
 def test_assistant_streams_then_returns_a_checked_answer(
     corpus_index: Path, tiny_gguf: Path
 ) -> None:
@@ -316,7 +346,9 @@ def test_the_grammar_and_repeat_penalty_reach_the_model(corpus_index: Path) -> N
     model = assistant.generator
     assert isinstance(model, ScriptedGenerator)
     [prompt] = model.prompts
-    n = len(assistant.retrieve(QUESTION))
+    # The passages it reads: the first few retrieved (`generation.passages`), cut to windows.
+    n = min(len(assistant.retrieve(QUESTION)), assistant.settings.generation.passages)
+    assert n == 3
     assert prompt.grammar is not None and f'"{n}"' in prompt.grammar
     assert f'"{n + 1}"' not in prompt.grammar  # only the passages it was given
     assert prompt.repeat_penalty > 1 and prompt.stop

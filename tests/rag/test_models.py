@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modelhome.catalogue import read_models
+from modelhome.catalogue import PACKAGED_LIST, read_models
 
 from ..hub_server import hub
 
@@ -19,8 +19,8 @@ RAG = [sys.executable, "-m", "cli.main"]
 
 
 def test_the_shipped_models_file_names_every_role() -> None:
-    specs = {s.role: s for s in read_models()}
-    assert set(specs) == {"embedder", "llm", "tiny", "smol", "reranker", "judge"}
+    specs = {s.role: s for s in read_models(PACKAGED_LIST)}
+    assert set(specs) == {"embedder", "llm", "coder", "tiny", "smol", "reranker", "judge"}
     llm = specs["llm"]
     assert llm.file and llm.file.endswith(".gguf") and "q4_k_m" in llm.file.lower()
     assert llm.sha256 and len(llm.sha256) == 64 and len(llm.revision) == 40
