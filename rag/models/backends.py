@@ -22,6 +22,7 @@ def _llama(path: Path, settings: GenerationSettings) -> TextModel:
         n_threads=settings.n_threads,
         seed=settings.seed,
         keep_opening=settings.keep_opening,
+        n_batch=settings.n_batch,
     )
 
 

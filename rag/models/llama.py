@@ -39,6 +39,7 @@ class LlamaModel:
         n_threads: int | None = None,
         seed: int = 0,
         keep_opening: bool = True,
+        n_batch: int = 512,
     ) -> None:
         self.path = Path(path)
         self.name = self.path.name
@@ -48,11 +49,16 @@ class LlamaModel:
         self._n_threads = n_threads or usable_cpus()
         self._seed = seed
         self._keep_opening = keep_opening
+        self._n_batch = n_batch
 
     @functools.cached_property
     def _loaded(self) -> loading.LoadedLlama:
         return loading.llama(
-            self.path, n_ctx=self._n_ctx, n_threads=self._n_threads, seed=self._seed
+            self.path,
+            n_ctx=self._n_ctx,
+            n_threads=self._n_threads,
+            seed=self._seed,
+            n_batch=self._n_batch,
         )
 
     @property

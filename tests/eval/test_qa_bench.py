@@ -4,6 +4,7 @@ written here: a real index, the real assistant, every figure checked against the
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,36 @@ def test_rag_eval_qa_scores_every_question(dataset: Path, tmp_path: Path) -> Non
     assert metrics["contains_answer"] == sum(r["contains"] for r in answered) / 9
     assert metrics["abstention"] == 1.0 and metrics["false_abstention"] == 0.0
     assert (out / "qa.html").read_text().startswith("<!doctype html>")
+
+
+@pytest.mark.slow
+def test_a_models_answers_are_scored_beside_the_quotes(
+    dataset: Path, tmp_path: Path, coder_home: Path
+) -> None:
+    """`rag eval qa --model coder` on the real Qwen2.5-Coder: what became of each answer it
+    wrote (shown whole, in part, replaced, declined), whether it cited, and what the judge
+    says of what was shown, summed from the per-question results."""
+    from modelhome.catalogue import PACKAGED_LIST
+
+    out = tmp_path / "out"
+    env = {**os.environ, "RAG_HOME": str(coder_home), "RAG_MODELS_FILE": str(PACKAGED_LIST)}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "eval", "qa", str(dataset), "--work",
+         str(tmp_path / "work"), "--out", str(out), "--model", "coder"],
+        capture_output=True, text=True, timeout=900, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    extractive, model = json.loads((out / "qa.json").read_text())
+    assert extractive["answerer"] == "extractive" and "model_answers" not in extractive["metrics"]
+    assert model["answerer"] == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    results, m = model["results"], model["metrics"]
+    written = [r for r in results if r["written"]]
+    # The gate declines the withheld question before the model is asked.
+    assert len(written) == m["model_answers"] == 9
+    outcomes = ("shown_whole", "shown_in_part", "replaced", "declined")
+    assert sum(m[name] for name in outcomes) == 9
+    assert m["raw_cited_answers"] == sum(r["raw_cited"] for r in written) / 9 >= 0.9
+    assert m["shown_unsupported"] == sum(r["shown_unsupported"] for r in written) == 0
+    whole = [r for r in written if r["written"] == "whole"]
+    assert len(whole) >= 6 and all(r["mode"] == "llm" and r["contains"] for r in whole)
+    assert m["model_s_p50"] > 0 and "shown_whole" in done.stdout
