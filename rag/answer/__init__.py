@@ -5,7 +5,7 @@ citation marker format both use (citations.py)."""
 from .answerer import AnswerMode, Draft
 from .citations import MARKER, Claim, claims
 from .extractive import NO_MORE, ExtractiveAnswerer
-from .llm import LLMAnswerer
+from .llm import LLMAnswerer, declines
 
 __all__ = [
     "MARKER",
@@ -16,4 +16,5 @@ __all__ = [
     "ExtractiveAnswerer",
     "LLMAnswerer",
     "claims",
+    "declines",
 ]

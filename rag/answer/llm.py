@@ -50,10 +50,11 @@ class LLMAnswerer:
         return tuple(kept)
 
     def warm_up(self) -> None:
-        """Read the answer prompt's fixed opening now (a backend that keeps it, keeps it)."""
-        request = prompt.answer_prompt("warm up", [])
-        for _ in self.generator.stream(request, max_tokens=1, temperature=0.0):
-            pass
+        """Read the answer prompt's fixed opening now, for a backend that keeps openings
+        (llama.cpp's): the first question then reads only its passages and itself."""
+        keep = getattr(self.generator, "keep_opening", None)
+        if keep is not None:
+            keep(prompt.answer_prompt("warm up", []))
 
     def write(self, question: str, kept: Sequence[Hit]) -> Iterator[str]:
         """The model's reply to `question` over `kept` (numbered from 1), as text deltas."""

@@ -153,6 +153,14 @@ class LlamaModel:
                 if text:
                     yield text
 
+    def keep_opening(self, prompt: Prompt) -> None:
+        """Read `prompt`'s opening now and keep its cells, writing nothing (a warm-up)."""
+        if not self._keep_opening:
+            return
+        with self._loaded.lock:
+            tokens, opening, _ = self._tokens(prompt)
+            self._openings.start(self.llm, common_opening(tokens, opening))
+
     @property
     def _openings(self) -> PrefixStates:
         # Kept with the loaded model: every LlamaModel of one file shares its context.

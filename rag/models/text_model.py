@@ -37,7 +37,9 @@ class Prompt:
 
 class TextModel(Protocol):
     """What the answer stage needs from a language model: a backend (llama.cpp's
-    `LlamaModel`), registered by name in backends.py; a test may bring its own."""
+    `LlamaModel`), registered by name in backends.py; a test may bring its own. A backend
+    that keeps a prompt's fixed opening between calls may also offer
+    `keep_opening(prompt)`, which reads it ahead of the first question (a warm-up)."""
 
     name: str
     grammars: bool  # follows `Prompt.grammar`; a backend that cannot is given none

@@ -393,3 +393,19 @@ def test_the_context_budget_counts_the_prompt_as_the_chat_template_renders_it(
     assert counted + settings.max_answer_tokens <= generator.n_ctx
     list(generator.stream(request, max_tokens=1, temperature=0.0))
     assert generator.llm.n_tokens - 1 <= counted  # what llama.cpp read: the count, or less
+
+
+def test_warm_up_reads_the_answer_prompts_opening_that_questions_then_reuse(
+    corpus_index: Path, tiny_gguf: Path
+) -> None:
+    """The opening read at start-up is the one each question's prompt starts from: asking
+    adds no second one. (Its own context, another n_ctx, so nothing was kept before.)"""
+    settings = Settings(generation=GenerationSettings(model_path=tiny_gguf, n_ctx=5120))
+    assistant = Assistant.open(corpus_index, settings)
+    model = assistant.generator
+    assert isinstance(model, LlamaModel)
+    assistant.warm_up()
+    openings = model._loaded.kept["openings"]
+    assert len(openings) == 1
+    assistant.ask(QUESTION, mode="llm")
+    assert len(openings) == 1
