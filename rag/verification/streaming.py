@@ -120,8 +120,10 @@ class SentenceGate:
         # Shown as its words: a model's "**22 June**" would reach the reader with asterisks.
         words = plain(claim.text)
         if checked.shown:
-            self._citations += citations
             cited = valid if checked.supported else (checked.attributed,)
+            # The answer's sources are the markers the reader sees: a passage the model cited
+            # wrongly (the verifier attributed the sentence elsewhere) stays in its check.
+            self._citations += [c for c in citations if c.marker in cited]
             text = f"{words} {''.join(marker(n) for n in cited if n is not None)}"
         elif self._mark:
             text = f"{words} {UNSUPPORTED_MARK}"

@@ -305,11 +305,14 @@ def test_a_true_sentence_cited_wrongly_or_not_at_all_is_attributed_by_the_verifi
     for reply in (f"{SUPPORTED}.", f"{SUPPORTED} [{other}]."):
         answer = _scripted(corpus_index, reply).ask(QUESTION)
         assert answer.mode == "llm" and answer.text == f"{SUPPORTED}. [{tabular}]", reply
-        shown = [c for c in answer.citations if c.verified]
-        assert [(c.marker, c.attributed) for c in shown] == [(tabular, True)]
+        # Its sources are what the reader sees: the model's wrong marker is in its check only.
+        assert [(c.marker, c.verified, c.attributed) for c in answer.citations] == [
+            (tabular, True, True)
+        ]
         assert answer.generated is not None
         [check] = answer.generated.sentences
         assert not check.supported and check.attributed == tabular and check.shown
+        assert check.markers == (() if reply.endswith(f"{SUPPORTED}.") else (other,))
 
 
 def test_sentences_are_released_as_they_are_checked_not_at_the_end(corpus_index: Path) -> None:
