@@ -174,10 +174,8 @@ def contains(text: str, answer: str, share: float = CONTAINS_SHARE) -> bool:
     return lexicon.coverage(wanted, lexicon.content_stems(text)) >= share
 
 
-def score(
-    row: BenchRow, answer: Answer, gold: str, ms: float, judge: Judge | None = None
-) -> BenchResult:
-    """One answer's figures; with `judge`, a model's answer is judged as shown."""
+def score(row: BenchRow, answer: Answer, gold: str, ms: float, judge: Judge) -> BenchResult:
+    """One answer's figures; a model's answer is also judged, by `judge`, as shown."""
     retrieved = tuple(dict.fromkeys(h.source for h in answer.hits))
     generated = answer.generated
     model: dict[str, Any] = {}
@@ -187,9 +185,7 @@ def score(
             "raw_cited": generated.markers > len(generated.invalid_markers),
             "shown_unsupported": sum(
                 not c.supported for c in judged_claims(answer, judge) if c.markers
-            )
-            if judge is not None
-            else 0,
+            ),
             "model_seconds": generated.seconds,
         }
     return BenchResult(

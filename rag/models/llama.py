@@ -45,7 +45,7 @@ class LlamaModel:
         self.name = self.path.name
         self._n_ctx = n_ctx
         # llama-cpp-python's default is half the CPUs, for hyper-threads; on 2 cores that
-        # leaves one idle and generates at 14.6 tokens a second, not 22 (benchmarks/llm_latency).
+        # leaves one idle and generates 14.5 tokens a second, not 18.5 (benchmarks/llm_latency).
         self._n_threads = n_threads or usable_cpus()
         self._seed = seed
         self._keep_opening = keep_opening
@@ -137,14 +137,7 @@ class LlamaModel:
             "grammar": _grammar(prompt.grammar) if prompt.grammar else None,
         }
         with self._loaded.lock:
-            tokens, opening, stop = self._tokens(prompt)
-            # Every prompt is read the same way whatever came before it: its opening from
-            # saved cells (read alone, from position 0) or, without them, the whole prompt
-            # from its start. See prefix_cache.py for why the difference matters.
-            if self._keep_opening:
-                self._openings.start(self.llm, common_opening(tokens, opening))
-            else:
-                self.llm.reset()
+            tokens, stop = self._start(prompt)
             completion = self.llm.create_completion(
                 tokens, stream=True, stop=stop or None, **sampling
             )
@@ -158,8 +151,19 @@ class LlamaModel:
         if not self._keep_opening:
             return
         with self._loaded.lock:
-            tokens, opening, _ = self._tokens(prompt)
+            self._start(prompt)
+
+    def _start(self, prompt: Prompt) -> tuple[list[int], list[str]]:
+        """Leave the context ready to read `prompt`, and give its tokens and stop strings.
+        Every prompt is read the same way whatever came before it: its opening from saved
+        cells (read alone, from position 0) or, without them, the whole prompt from its start
+        (see prefix_cache.py for why the difference matters). Under the model's lock."""
+        tokens, opening, stop = self._tokens(prompt)
+        if self._keep_opening:
             self._openings.start(self.llm, common_opening(tokens, opening))
+        else:
+            self.llm.reset()
+        return tokens, stop
 
     @property
     def _openings(self) -> PrefixStates:
